@@ -1,0 +1,70 @@
+# Camino: `make run` runs the assistant, `make test` runs the whole suite. Both set up what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV     := .venv
+BIN      := $(VENV)/bin
+STAMP    := $(VENV)/.camino-installed
+CAMINO   := $(BIN)/camino
+
+.PHONY: help venv kb train run up down shell test test-fast validate lock eval-nlu eval-heldout clean
+
+help:
+	@echo "make run    - set up, build the knowledge store, train if needed, serve (Ctrl-C stops)"
+	@echo "make test   - set up and run the whole test suite"
+	@echo "make up / make down - start in the background (returns when it answers) / stop it"
+	@echo "make shell  - talk to the bot in the terminal (servers started by make up)"
+	@echo "make lock   - regenerate requirements.lock from requirements.in"
+
+# The venv is rebuilt whenever the lock or the package metadata changes.
+$(STAMP): requirements.lock pyproject.toml
+	@py=$$(scripts/find-python310) || exit 1; \
+	  if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
+	    rm -rf $(VENV) && echo "creating $(VENV) with $$py" && "$$py" -m venv $(VENV) || exit 1; \
+	  fi
+	$(BIN)/python -m pip install --quiet --upgrade "pip==24.2"
+	set -o pipefail; $(BIN)/python -m pip install --quiet --no-deps -r requirements.lock 2>&1 \
+	  | { grep -v "is ignored: it is neither" || true; }
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+kb: $(STAMP)
+	$(CAMINO) kb build
+
+train: $(STAMP)
+	$(CAMINO) train
+
+run: $(STAMP)
+	$(CAMINO) run
+
+up: $(STAMP)
+	$(CAMINO) up
+
+down:
+	@if [ -x $(CAMINO) ]; then $(CAMINO) down; else echo "nothing to stop (no venv)"; fi
+
+shell: $(STAMP)
+	$(CAMINO) shell
+
+validate: $(STAMP)
+	$(CAMINO) kb validate
+	$(BIN)/rasa data validate --fail-on-warnings
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not e2e and not slow" $(PYTEST_ARGS)
+
+# Regenerate the lock: a clean 3.10 venv, the direct requirements, then every installed version pinned.
+lock:
+	@py=$$(scripts/find-python310) || exit 1; tmp=$$(mktemp -d); \
+	  "$$py" -m venv $$tmp/venv && $$tmp/venv/bin/pip install --quiet -r requirements.in && \
+	  $$tmp/venv/bin/pip freeze --all --exclude-editable | grep -v "^pip==" > requirements.lock && rm -rf $$tmp && \
+	  echo "requirements.lock regenerated ($$(wc -l < requirements.lock) packages)"
+
+clean:
+	rm -rf .camino models .rasa results

@@ -1,0 +1,39 @@
+"""Answers an ask_<topic> intent from the knowledge base, with the answer payload."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.tracker_view import intent_name, language
+from bot.answers import answer_body, answer_payload
+from bot.knowledge.base import get_kb
+
+logger = logging.getLogger(__name__)
+TOPIC_INTENT_PREFIX = "ask_"
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> str:
+        return "action_answer_question"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        intent = intent_name(tracker)
+        topic = intent[len(TOPIC_INTENT_PREFIX):] if intent.startswith(TOPIC_INTENT_PREFIX) else None
+        lang = language(tracker)
+        entry = get_kb().entry_for(topic, (tracker.latest_message or {}).get("text") or "") if topic else None
+        if entry is None or lang not in entry.answer:
+            logger.warning("no knowledge entry for intent=%s", intent)
+            dispatcher.utter_message(response="utter_no_answer")
+            return []
+        dispatcher.utter_message(
+            response="utter_kb_answer_yearly" if entry.changes_yearly else "utter_kb_answer",
+            answer=answer_body(entry, lang), source=entry.sources[0], as_of=entry.as_of,
+        )
+        dispatcher.utter_message(json_message=answer_payload(entry, lang))
+        logger.info("answered topic=%s entry=%s lang=%s", entry.topic, entry.id, lang)
+        return [SlotSet("last_topic", entry.topic)]

@@ -1,0 +1,27 @@
+"""NLU fallback: offer the two likeliest topics as "did you mean…" buttons, never a guessed answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.tracker_view import language
+from bot.knowledge.base import get_kb
+from bot.menu import likely_topics, topic_buttons
+
+
+class ActionSuggestTopics(Action):
+    def name(self) -> str:
+        return "action_suggest_topics"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        kb = get_kb()
+        latest = tracker.latest_message or {}
+        topics = likely_topics(kb, latest.get("intent_ranking") or [], latest.get("text") or "", limit=2)
+        if not topics:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        dispatcher.utter_message(response="utter_did_you_mean", buttons=topic_buttons(kb, topics, language(tracker)))
+        return []

@@ -1,0 +1,36 @@
+"""Small read-only helpers over a rasa_sdk Tracker, shared by the actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from bot.language import DEFAULT, SUPPORTED
+
+
+def language(tracker: Tracker) -> str:
+    value = tracker.get_slot("language")
+    return value if value in SUPPORTED else DEFAULT
+
+
+def latest_user_event(tracker: Tracker) -> dict[str, Any]:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event
+    return {}
+
+
+def user_turns_in_session(tracker: Tracker) -> int:
+    """How many user messages the current session has, the latest one included."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            break
+        if event.get("event") == "user":
+            count += 1
+    return count
+
+
+def intent_name(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""

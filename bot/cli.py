@@ -1,0 +1,234 @@
+"""The `camino` command: knowledge store, training, and running the assistant."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections import Counter
+
+from bot import config
+
+
+def _kb_validate(args: argparse.Namespace) -> int:
+    from bot.knowledge.files import load_knowledge
+
+    knowledge = load_knowledge(config.knowledge_dir())
+    for problem in knowledge.problems:
+        print(problem)
+    if knowledge.problems:
+        print(f"{len(knowledge.problems)} problem(s) in the knowledge files")
+        return 1
+    print(f"ok: {len(knowledge.topics)} topics, {len(knowledge.entries)} entries, {len(knowledge.schools)} schools")
+    return 0
+
+
+def _kb_build(args: argparse.Namespace) -> int:
+    from bot.knowledge.base import build_store
+
+    knowledge, counts = build_store()
+    if knowledge.problems:
+        for problem in knowledge.problems:
+            print(problem)
+        print(f"not built: {len(knowledge.problems)} problem(s) in the knowledge files")
+        return 1
+    print(f"knowledge store built: {counts['topics']} topics, {counts['entries']} entries, "
+          f"{counts['schools']} schools -> {_safe_url(config.database_url())}")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    """The store URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _kb_stats(args: argparse.Namespace) -> int:
+    from bot.knowledge import store
+    from bot.knowledge.files import load_topic_ids
+
+    knowledge = store.load(config.database_url())
+    if knowledge is None:
+        print("the knowledge store is empty: run `camino kb build`")
+        return 1
+    expected = load_topic_ids(config.knowledge_dir() / "topics.yml")
+    print(f"store: {_safe_url(config.database_url())}")
+    print(f"topics: {len(knowledge.topics)} of {len(expected)}; entries: {len(knowledge.entries)}; "
+          f"yearly-changing entries: {sum(e.changes_yearly for e in knowledge.entries)}")
+    for topic_id in expected:
+        topic = knowledge.topics.get(topic_id)
+        print(f"  {topic_id:30} {len(topic.entries) if topic else 0:3} entries"
+              f"{'' if topic else '  MISSING'}")
+    by_type = Counter(t for school in knowledge.schools.values() for t in school.types)
+    print(f"schools: {len(knowledge.schools)}")
+    for kind, count in sorted(by_type.items()):
+        print(f"  {kind:30} {count:3}")
+    missing = [t for t in expected if t not in knowledge.topics]
+    return 1 if missing else 0
+
+
+def _kb_import(args: argparse.Namespace) -> int:
+    from bot.knowledge import importer, store
+    from bot.knowledge.files import load_knowledge
+
+    try:
+        report = importer.parse(importer.fetch(args.location))
+    except importer.ImportError_ as error:
+        print(f"import failed: {error}")
+        return 1
+    curated = list(load_knowledge(config.knowledge_dir()).schools.values())
+    fresh, twins = [], 0
+    for school in report.accepted:
+        if importer.curated_twin(school, curated):
+            twins += 1
+        else:
+            fresh.append(school)
+    counts = store.upsert_imported(fresh, config.database_url())
+    counts["kept_curated"] += twins
+    print(f"imported {len(report.accepted)} school(s): {counts['added']} added, {counts['updated']} updated, "
+          f"{counts['unchanged']} unchanged, {counts['kept_curated']} left as curated")
+    if report.rejected:
+        print(f"rejected {len(report.rejected)} row(s):")
+        for line, reason in report.rejected:
+            print(f"  line {line}: {reason}")
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from bot.training import ensure_model
+
+    print(f"model: {ensure_model(force=args.force)}")
+    return 0
+
+
+def _prepare():
+    from bot.knowledge.base import build_store
+    from bot.training import ensure_model
+
+    knowledge, _ = build_store()
+    if knowledge.problems:
+        for problem in knowledge.problems:
+            print(problem)
+        raise SystemExit("fix the knowledge files first (camino kb validate)")
+    return ensure_model()
+
+
+def _ports():
+    from bot.servers import Ports
+
+    return Ports(rasa=config.rasa_port(), actions=config.actions_port())
+
+
+def _print_urls(ports) -> None:
+    print(f"Camino is answering:\n  REST:      http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook\n"
+          f"  socket.io: http://127.0.0.1:{ports.rasa}/socket.io\n"
+          f"  actions:   http://127.0.0.1:{ports.actions}/health", flush=True)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot import servers
+
+    model = _prepare()
+    ports = _ports()
+    log_dir = config.state_dir() / "logs"
+    processes = servers.start(model, ports, log_dir, detach=False)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        print(f"starting (logs in {log_dir})…", flush=True)
+        servers.wait_until_ready(ports, processes)
+        _print_urls(ports)
+        print("Ctrl-C stops everything.", flush=True)
+        while all(p.poll() is None for p in processes.values()):
+            signal.pause() if hasattr(signal, "pause") else None
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping…", flush=True)
+        return 0
+    except (RuntimeError, TimeoutError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        servers.stop(processes)
+
+
+def _up(args: argparse.Namespace) -> int:
+    from bot import servers
+
+    if servers.recorded():
+        servers.stop_recorded()
+    model = _prepare()
+    ports = _ports()
+    log_dir = config.state_dir() / "logs"
+    processes = servers.start(model, ports, log_dir, detach=True)
+    servers.record(processes, ports)
+    try:
+        servers.wait_until_ready(ports, processes)
+    except (RuntimeError, TimeoutError) as error:
+        servers.stop_recorded()
+        print(f"error: {error} (logs in {log_dir})", file=sys.stderr)
+        return 1
+    _print_urls(ports)
+    print("`make down` stops it.")
+    return 0
+
+
+def _down(args: argparse.Namespace) -> int:
+    from bot import servers
+
+    stopped = servers.stop_recorded()
+    print("stopped: " + ", ".join(stopped) if stopped else "nothing was running")
+    return 0
+
+
+def _shell(args: argparse.Namespace) -> int:
+    """A terminal conversation over the REST channel of the running assistant."""
+    import requests
+
+    from bot import servers
+
+    state = servers.recorded()
+    port = state["ports"]["rasa"] if state else config.rasa_port()
+    sender = f"shell-{__import__('uuid').uuid4().hex[:8]}"
+    print("Type a message (Ctrl-D to quit).")
+    for line in sys.stdin:
+        reply = requests.post(servers.rest_url(port), json={"sender": sender, "message": line.strip()}, timeout=60)
+        for message in reply.json():
+            if message.get("text"):
+                print(f"bot> {message['text']}")
+            for i, button in enumerate(message.get("buttons") or [], 1):
+                print(f"     {i}. {button['title']}  ({button['payload']})")
+            if message.get("custom"):
+                print(f"     [answer payload] {message['custom']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="camino", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    kb = sub.add_parser("kb", help="the knowledge store").add_subparsers(dest="kb_command", required=True)
+    kb.add_parser("build", help="validate the files and load them into the store").set_defaults(func=_kb_build)
+    kb.add_parser("validate", help="check every knowledge file").set_defaults(func=_kb_validate)
+    kb.add_parser("stats", help="what the store holds").set_defaults(func=_kb_stats)
+    kb_import = kb.add_parser("import", help="add schools from a district program export (CSV file or https URL)")
+    kb_import.add_argument("location")
+    kb_import.set_defaults(func=_kb_import)
+    train = sub.add_parser("train", help="train the model if its inputs changed")
+    train.add_argument("--force", action="store_true")
+    train.set_defaults(func=_train)
+    sub.add_parser("run", help="serve in the foreground; Ctrl-C stops").set_defaults(func=_run)
+    sub.add_parser("up", help="serve in the background; returns once it answers").set_defaults(func=_up)
+    sub.add_parser("down", help="stop what `up` started").set_defaults(func=_down)
+    sub.add_parser("shell", help="talk to the running assistant").set_defaults(func=_shell)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The curated knowledge base: files under knowledge/, a SQLAlchemy store, search and answers."""

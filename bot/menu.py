@@ -1,0 +1,34 @@
+"""Topic buttons for menus and "did you mean…" suggestions."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from bot.knowledge.base import KnowledgeBase
+
+TOPIC_INTENT_PREFIX = "ask_"
+SUGGESTION_MIN_CONFIDENCE = 0.05
+
+
+def topic_buttons(kb: KnowledgeBase, topic_ids: Iterable[str], lang: str) -> list[dict]:
+    """A button per topic: its title in `lang`, and a payload that asks that topic's intent."""
+    return [{"title": kb.topics[t].title[lang], "payload": f"/{TOPIC_INTENT_PREFIX}{t}"}
+            for t in topic_ids if t in kb.topics]
+
+
+def likely_topics(kb: KnowledgeBase, intent_ranking: list[dict], text: str, limit: int = 2) -> list[str]:
+    """The likeliest topics: from the classifier's ranking first, then from a search of the text."""
+    chosen: list[str] = []
+    for item in intent_ranking:
+        name = item.get("name") or ""
+        if name.startswith(TOPIC_INTENT_PREFIX) and (item.get("confidence") or 0) >= SUGGESTION_MIN_CONFIDENCE:
+            topic = name[len(TOPIC_INTENT_PREFIX):]
+            if topic in kb.topics and topic not in chosen:
+                chosen.append(topic)
+    if len(chosen) < limit and text.strip():
+        for hit in kb.search(text, limit=10):
+            if hit.entry.topic not in chosen:
+                chosen.append(hit.entry.topic)
+            if len(chosen) >= limit:
+                break
+    return chosen[:limit]

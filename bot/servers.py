@@ -1,0 +1,162 @@
+"""Starting and stopping the action server and the Rasa server, in the foreground or the background.
+
+`camino up` records the process ids it started, so `camino down` stops exactly those; it returns only
+once a message sent over the REST channel comes back through the action server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import requests
+
+from bot import config
+from bot.training import rasa_env, rasa_executable
+
+READY_TIMEOUT_S = float(os.environ.get("CAMINO_READY_TIMEOUT", "300"))
+HEALTHCHECK_SENDER = "camino-healthcheck"
+
+
+@dataclass
+class Ports:
+    rasa: int
+    actions: int
+
+
+def host() -> str:
+    return os.environ.get("CAMINO_HOST", "127.0.0.1")
+
+
+def endpoints_file() -> Path:
+    name = "endpoints.production.yml" if os.environ.get("CAMINO_PROFILE") == "production" else "endpoints.yml"
+    return config.ROOT / name
+
+
+def server_env(ports: Ports) -> dict[str, str]:
+    env = rasa_env()
+    env["ACTIONS_PORT"] = str(ports.actions)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(config.ROOT), env.get("PYTHONPATH")]))
+    production = {"CAMINO_PG_HOST": "127.0.0.1", "CAMINO_PG_PORT": "5432", "CAMINO_PG_DB": "camino",
+                  "CAMINO_PG_USER": "postgres", "CAMINO_PG_PASSWORD": "", "CAMINO_REDIS_HOST": "127.0.0.1",
+                  "CAMINO_REDIS_PORT": "6379"}
+    for key, value in production.items():
+        env.setdefault(key, value)
+    return env
+
+
+def commands(model: Path, ports: Ports) -> dict[str, list[str]]:
+    return {
+        "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.actions)],
+        "rasa": [rasa_executable(), "run", "--model", str(model), "--endpoints", str(endpoints_file()),
+                 "--credentials", str(config.ROOT / "credentials.yml"), "--port", str(ports.rasa),
+                 "--interface", host(), "--cors", os.environ.get("CAMINO_CORS_ORIGINS", "http://localhost:*")],
+    }
+
+
+def start(model: Path, ports: Ports, log_dir: Path, detach: bool) -> dict[str, subprocess.Popen]:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    env = server_env(ports)
+    processes = {}
+    for name, command in commands(model, ports).items():
+        log = open(log_dir / f"{name}.log", "ab")
+        processes[name] = subprocess.Popen(command, cwd=config.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                           stdin=subprocess.DEVNULL, start_new_session=detach)
+    return processes
+
+
+def rest_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+
+
+def answers_end_to_end(port: int) -> bool:
+    """True once a help request comes back with topic buttons, which only the action server adds."""
+    try:
+        reply = requests.post(rest_url(port), json={"sender": HEALTHCHECK_SENDER, "message": "/help"}, timeout=30)
+        return reply.ok and any(message.get("buttons") for message in reply.json())
+    except (requests.RequestException, ValueError):
+        return False
+
+
+def wait_until_ready(ports: Ports, processes: dict[str, subprocess.Popen], timeout: float = READY_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"the {name} server exited with code {process.returncode}; see its log")
+        if answers_end_to_end(ports.rasa):
+            return
+        time.sleep(2)
+    raise TimeoutError(f"the assistant did not answer within {timeout:.0f} s")
+
+
+def stop(processes: dict[str, subprocess.Popen], grace: float = 20) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes.values():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _pid_file() -> Path:
+    return config.state_dir() / "run" / "servers.json"
+
+
+def record(processes: dict[str, subprocess.Popen], ports: Ports) -> None:
+    path = _pid_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"pids": {n: p.pid for n, p in processes.items()},
+                                "ports": {"rasa": ports.rasa, "actions": ports.actions}}))
+
+
+def recorded() -> Optional[dict]:
+    try:
+        return json.loads(_pid_file().read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+
+def stop_recorded(grace: float = 20) -> list[str]:
+    """Stop the process groups `up` started; returns what was stopped."""
+    state = recorded()
+    if not state:
+        return []
+    stopped = []
+    for name, pid in state["pids"].items():
+        if _alive(pid):
+            try:
+                os.killpg(pid, signal.SIGTERM)
+            except OSError:
+                continue
+            stopped.append(f"{name} (pid {pid})")
+    deadline = time.monotonic() + grace
+    for pid in state["pids"].values():
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if _alive(pid):
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    _pid_file().unlink(missing_ok=True)
+    return stopped

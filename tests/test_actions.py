@@ -1,0 +1,121 @@
+"""Actions return events and send responses by name; knowledge answers carry exactly one payload."""
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.answer_question import ActionAnswerQuestion
+from actions.detect_language import ActionDetectLanguage
+from actions.find_school import ActionFindSchool
+from actions.show_help import ActionShowHelp
+from actions.suggest_topics import ActionSuggestTopics
+
+
+def payloads(dispatcher):
+    return [m["custom"] for m in dispatcher.messages if m.get("custom")]
+
+
+def responses(dispatcher):
+    return [m.get("response") for m in dispatcher.messages if m.get("response")]
+
+
+class TestDetectLanguage:
+    def run(self, dispatcher, tracker, domain):
+        return ActionDetectLanguage().run(dispatcher, tracker, domain)
+
+    def test_spanish_greeting_on_first_turn(self, dispatcher, tracker_for, domain):
+        assert self.run(dispatcher, tracker_for("hola"), domain) == [SlotSet("language", "es")]
+        assert dispatcher.messages == []
+
+    def test_metadata_decides_first_turn(self, dispatcher, tracker_for, domain):
+        tracker = tracker_for("ok", metadata={"language": "es-MX"})
+        assert self.run(dispatcher, tracker, domain) == [SlotSet("language", "es")]
+
+    def test_sticky_after_first_turn(self, dispatcher, tracker_for, domain):
+        earlier = [{"event": "user", "text": "hola", "metadata": {}}]
+        tracker = tracker_for("GATE", slots={"language": "es"}, history=earlier, metadata={"language": "en"})
+        assert self.run(dispatcher, tracker, domain) == [SlotSet("language", "es")]
+
+    def test_explicit_switch(self, dispatcher, tracker_for, domain):
+        earlier = [{"event": "user", "text": "hello", "metadata": {}}]
+        tracker = tracker_for("en español por favor", slots={"language": "en"}, history=earlier)
+        assert self.run(dispatcher, tracker, domain) == [SlotSet("language", "es")]
+
+
+class TestAnswerQuestion:
+    @pytest.mark.parametrize("lang", ["en", "es"])
+    def test_answers_from_the_knowledge_base_with_one_payload(self, kb, dispatcher, tracker_for, domain, lang):
+        text = "how many points does a sibling give?" if lang == "en" else "cuantos puntos da un hermano"
+        tracker = tracker_for(text, intent="ask_magnet_points", slots={"language": lang})
+        events = ActionAnswerQuestion().run(dispatcher, tracker, domain)
+        entry = kb.entry_for("magnet_points", text)
+        assert events == [SlotSet("last_topic", "magnet_points")]
+        text_message = dispatcher.messages[0]
+        assert text_message["response"] in ("utter_kb_answer", "utter_kb_answer_yearly")
+        assert text_message["answer"].startswith(entry.answer[lang])
+        assert text_message["source"] == entry.sources[0] and text_message["as_of"] == entry.as_of
+        assert payloads(dispatcher) == [{"answer": {"topic": "magnet_points", "lang": lang,
+                                                    "sources": list(entry.sources), "as_of": entry.as_of}}]
+
+    def test_yearly_entries_use_the_confirm_response(self, kb, dispatcher, tracker_for, domain):
+        tracker = tracker_for("when is the deadline", intent="ask_choices_timeline")
+        ActionAnswerQuestion().run(dispatcher, tracker, domain)
+        entry = kb.entry_for("choices_timeline", "when is the deadline")
+        assert entry.changes_yearly
+        assert responses(dispatcher) == ["utter_kb_answer_yearly"]
+
+    def test_no_entry_says_so_without_a_payload(self, kb, dispatcher, tracker_for, domain):
+        events = ActionAnswerQuestion().run(dispatcher, tracker_for("x", intent="greet"), domain)
+        assert events == [] and responses(dispatcher) == ["utter_no_answer"] and payloads(dispatcher) == []
+
+
+class TestMenus:
+    @pytest.mark.parametrize("lang", ["en", "es"])
+    def test_help_lists_every_topic_as_buttons(self, kb, dispatcher, tracker_for, domain, topic_ids, lang):
+        ActionShowHelp().run(dispatcher, tracker_for("help", intent="help", slots={"language": lang}), domain)
+        buttons = dispatcher.messages[0]["buttons"]
+        assert [b["payload"] for b in buttons] == [f"/ask_{t}" for t in topic_ids]
+        assert [b["title"] for b in buttons] == [kb.topics[t].title[lang] for t in topic_ids]
+        assert payloads(dispatcher) == []
+
+    def test_fallback_offers_two_likeliest_topics(self, kb, dispatcher, tracker_for, domain):
+        ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_gate", "confidence": 0.3},
+                   {"name": "greet", "confidence": 0.2}, {"name": "ask_sas", "confidence": 0.1}]
+        tracker = tracker_for("gifted testing??", intent="nlu_fallback", intent_ranking=ranking, slots={"language": "es"})
+        ActionSuggestTopics().run(dispatcher, tracker, domain)
+        message = dispatcher.messages[0]
+        assert message["response"] == "utter_did_you_mean"
+        assert [b["payload"] for b in message["buttons"]] == ["/ask_gate", "/ask_sas"]
+        assert message["buttons"][0]["title"] == kb.topics["gate"].title["es"]
+        assert payloads(dispatcher) == []
+
+    def test_fallback_without_any_lead_asks_again(self, kb, dispatcher, tracker_for, domain):
+        ActionSuggestTopics().run(dispatcher, tracker_for("🙂", intent="nlu_fallback"), domain)
+        assert responses(dispatcher) == ["utter_default"]
+
+
+class TestFindSchool:
+    def test_school_by_name(self, kb, dispatcher, tracker_for, domain):
+        tracker = tracker_for("Is Dorsey a community school?", intent="find_school",
+                              entities=[{"entity": "school", "value": "Dorsey"},
+                                        {"entity": "program_type", "value": "community_school"}])
+        events = ActionFindSchool().run(dispatcher, tracker, domain)
+        message = dispatcher.messages[0]
+        assert message["response"] == "utter_school_profile" and "community school" in message["kinds"]
+        assert payloads(dispatcher)[0]["answer"]["topic"] == "community_schools"
+        assert events == [SlotSet("last_topic", "community_schools")]
+
+    def test_list_by_type_in_spanish(self, kb, dispatcher, tracker_for, domain):
+        tracker = tracker_for("¿Qué escuelas comunitarias hay?", intent="find_school", slots={"language": "es"},
+                              entities=[{"entity": "program_type", "value": "community_school"}])
+        ActionFindSchool().run(dispatcher, tracker, domain)
+        message = dispatcher.messages[0]
+        assert message["response"] == "utter_school_list" and message["kind"] == "Escuelas comunitarias"
+        assert int(message["count"]) >= 30
+        assert payloads(dispatcher)[0]["answer"] | {"sources": None} == {
+            "topic": "community_schools", "lang": "es", "sources": None, "as_of": payloads(dispatcher)[0]["answer"]["as_of"]}
+
+    def test_unknown_school(self, kb, dispatcher, tracker_for, domain):
+        tracker = tracker_for("is Hogwarts a magnet", intent="find_school",
+                              entities=[{"entity": "school", "value": "Hogwarts"}])
+        ActionFindSchool().run(dispatcher, tracker, domain)
+        assert responses(dispatcher) == ["utter_school_not_found"] and payloads(dispatcher) == []

@@ -1,0 +1,74 @@
+"""The real knowledge base: every topic answered in both languages, sourced, dated, phone-sized."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.answers import answer_body, answer_payload
+from bot.knowledge import store
+from bot.knowledge.files import load_knowledge
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_TOPICS = ROOT.parent / "shared" / "topics.yml"
+OFFICIAL = ("lausd.org", "lausd.net", "cde.ca.gov", "universityofcalifornia.edu", "calstate.edu", "ca.gov")
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return load_knowledge(ROOT / "knowledge")
+
+
+def test_files_are_valid(knowledge):
+    assert [str(p) for p in knowledge.problems] == []
+
+
+def test_topic_contract_matches_shared_topics():
+    if not SHARED_TOPICS.is_file():
+        pytest.skip("../shared/topics.yml is not beside this checkout")
+    ours = yaml.safe_load((ROOT / "knowledge" / "topics.yml").read_text(encoding="utf-8"))["topics"]
+    assert list(ours) == list(yaml.safe_load(SHARED_TOPICS.read_text(encoding="utf-8"))["topics"])
+
+
+def test_every_topic_has_question_sized_entries(knowledge, topic_ids):
+    for topic_id in topic_ids:
+        topic = knowledge.topics.get(topic_id)
+        assert topic is not None, f"no knowledge for {topic_id}"
+        assert len(topic.entries) >= 3, topic_id
+        assert topic.entries[0].id == f"{topic_id}.overview"
+
+
+def test_every_topic_cites_an_official_source(knowledge):
+    for topic in knowledge.topics.values():
+        assert any(any(o in url for o in OFFICIAL) for e in topic.entries for url in e.sources), topic.id
+
+
+def test_yearly_facts_are_flagged(knowledge):
+    """Entries that quote a deadline or a point value say that it changes yearly."""
+    import re
+
+    deadline = re.compile(r"\b(Nov(ember)?|Feb(ruary)?|Apr(il)?|nov(iembre)?|feb(rero)?|abr(il)?)\.? \d{1,2}, 20\d\d")
+    for entry in knowledge.entries:
+        if deadline.search(entry.answer["en"]) or deadline.search(entry.answer["es"]):
+            assert entry.changes_yearly, entry.id
+
+
+def test_store_round_trip(knowledge, tmp_path):
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    counts = store.build(knowledge, url)
+    assert counts == {"topics": len(knowledge.topics), "entries": len(knowledge.entries), "schools": len(knowledge.schools)}
+    loaded = store.load(url)
+    assert {e.id: e for e in loaded.entries} == {e.id: e for e in knowledge.entries}
+    assert loaded.schools.keys() == knowledge.schools.keys()
+    # building again is idempotent
+    store.build(knowledge, url)
+    assert len(store.load(url).entries) == len(knowledge.entries)
+
+
+def test_answer_and_payload(knowledge):
+    entry = knowledge.topics["magnet_points"].entries[0]
+    for lang in ("en", "es"):
+        body = answer_body(entry, lang)
+        assert body.startswith(entry.answer[lang])
+        assert answer_payload(entry, lang) == {"answer": {"topic": "magnet_points", "lang": lang,
+                                                          "sources": list(entry.sources), "as_of": entry.as_of}}
