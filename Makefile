@@ -6,14 +6,17 @@ VENV     := .venv
 BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.camino-installed
 CAMINO   := $(BIN)/camino
+NPM_STAMP := node_modules/.camino-installed
+WIDGET   := bot/web/vendor/webchat.js
 
-.PHONY: help venv kb train run up down shell test test-fast validate lock eval-nlu eval-heldout clean
+.PHONY: help venv assets browser kb train run up down shell test test-fast validate lock eval-nlu eval-heldout clean
 
 help:
 	@echo "make run    - set up, build the knowledge store, train if needed, serve (Ctrl-C stops)"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make up / make down - start in the background (returns when it answers) / stop it"
 	@echo "make shell  - talk to the bot in the terminal (servers started by make up)"
+	@echo "make assets - install the chat widget (npm ci) and copy it into bot/web/vendor/"
 	@echo "make lock   - regenerate requirements.lock from requirements.in"
 
 # The venv is rebuilt whenever the lock or the package metadata changes.
@@ -31,16 +34,37 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
+# The chat widget: installed from the npm registry (package-lock.json), its prebuilt bundle copied into
+# bot/web/vendor/ (git-ignored) only when missing or older than the install.
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 18 or newer) is needed to install the chat widget"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+$(WIDGET): $(NPM_STAMP) bot/web/build.py | $(STAMP)
+	$(BIN)/python -m bot.web.build
+
+assets: $(WIDGET)
+
+# The browser tests drive the system Chromium; install it when missing (root with apt), else they skip.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium and chromium-driver for the browser tests"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
+	    || echo "could not install chromium: the browser tests will be skipped"; \
+	else echo "chromium/chromedriver missing (apt-get install chromium chromium-driver): browser tests will skip"; fi
+
 kb: $(STAMP)
 	$(CAMINO) kb build
 
 train: $(STAMP)
 	$(CAMINO) train
 
-run: $(STAMP)
+run: $(STAMP) $(WIDGET)
 	$(CAMINO) run
 
-up: $(STAMP)
+up: $(STAMP) $(WIDGET)
 	$(CAMINO) up
 
 down:
@@ -53,7 +77,7 @@ validate: $(STAMP)
 	$(CAMINO) kb validate
 	$(BIN)/rasa data validate --fail-on-warnings
 
-test: $(STAMP)
+test: $(STAMP) $(WIDGET) browser
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
@@ -65,6 +89,14 @@ lock:
 	  "$$py" -m venv $$tmp/venv && $$tmp/venv/bin/pip install --quiet -r requirements.in && \
 	  $$tmp/venv/bin/pip freeze --all --exclude-editable | grep -v "^pip==" > requirements.lock && rm -rf $$tmp && \
 	  echo "requirements.lock regenerated ($$(wc -l < requirements.lock) packages)"
+
+# Issue-4 measurements (figures printed; see the notes on the issue).
+eval-nlu: $(STAMP)
+	$(BIN)/python bench/nlu_crossval.py --folds 3
+
+eval-heldout: $(STAMP)
+	$(CAMINO) up
+	$(BIN)/python bench/eval_heldout.py; status=$$?; $(CAMINO) down; exit $$status
 
 clean:
 	rm -rf .camino models .rasa results

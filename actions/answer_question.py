@@ -9,12 +9,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.tracker_view import intent_name, language
+from actions.tracker_view import intent_name, language, previous_user_text
 from bot.answers import answer_body, answer_payload
+from bot.dialogue import FOLLOWUP_INTENT, question_for_matching, topic_for_message
 from bot.knowledge.base import get_kb
 
 logger = logging.getLogger(__name__)
-TOPIC_INTENT_PREFIX = "ask_"
 
 
 class ActionAnswerQuestion(Action):
@@ -23,9 +23,15 @@ class ActionAnswerQuestion(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         intent = intent_name(tracker)
-        topic = intent[len(TOPIC_INTENT_PREFIX):] if intent.startswith(TOPIC_INTENT_PREFIX) else None
+        topic = topic_for_message(intent, tracker.get_latest_entity_values("program_type"),
+                                  tracker.get_slot("last_topic"))
         lang = language(tracker)
-        entry = get_kb().entry_for(topic, (tracker.latest_message or {}).get("text") or "") if topic else None
+        if topic is None and intent == FOLLOWUP_INTENT:
+            dispatcher.utter_message(response="utter_followup_unclear")
+            return []
+        text = question_for_matching(intent, (tracker.latest_message or {}).get("text") or "",
+                                     previous_user_text(tracker))
+        entry = get_kb().entry_for(topic, text) if topic else None
         if entry is None or lang not in entry.answer:
             logger.warning("no knowledge entry for intent=%s", intent)
             dispatcher.utter_message(response="utter_no_answer")

@@ -34,3 +34,14 @@ def user_turns_in_session(tracker: Tracker) -> int:
 
 def intent_name(tracker: Tracker) -> str:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+
+
+def previous_user_text(tracker: Tracker) -> str:
+    """The user's message before the latest one (for follow-ups), or ""."""
+    seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen += 1
+            if seen == 2:
+                return event.get("text") or ""
+    return ""

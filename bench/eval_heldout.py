@@ -3,7 +3,8 @@
 Sends every question of tests/data/heldout.yml (never used for training) to the running assistant
 (`make up` first, or pass --url) in a fresh conversation, and scores the answer payload:
 - topic accuracy: the payload's topic is the expected one (out-of-scope questions: no payload);
-- reply-language accuracy: the reply is in the question's language (payload lang, else the text's).
+- reply-language accuracy: the reply is in the question's language (payload lang, else the text's);
+- also counted: fallbacks whose "did you mean" buttons offer the right topic.
 Prints a summary per language and the misses; `--json FILE` also writes them for analysis.
 """
 
@@ -53,16 +54,19 @@ def main() -> int:
         state = servers.recorded()
         url = f"http://127.0.0.1:{state['ports']['rasa'] if state else config.rasa_port()}"
     questions = yaml.safe_load(Path(args.data).read_text(encoding="utf-8"))["questions"]
-    stats = defaultdict(lambda: {"n": 0, "topic": 0, "lang": 0})
+    stats = defaultdict(lambda: {"n": 0, "topic": 0, "lang": 0, "suggested": 0})
     misses = []
     for q in questions:
         messages = ask(url, q["text"])
         topics = [m["custom"]["answer"]["topic"] for m in messages if (m.get("custom") or {}).get("answer")]
         got = topics[0] if len(topics) == 1 else (None if not topics else "several")
         lang_ok = reply_language(messages) == q["lang"]
+        buttons = [b.get("payload") for m in messages for b in m.get("buttons") or []]
         s = stats[q["lang"]]
         s["n"] += 1
         s["topic"] += got == q["topic"]
+        # a "did you mean" that offers the right topic as a button
+        s["suggested"] += got is None and q["topic"] is not None and f"/ask_{q['topic']}" in buttons
         s["lang"] += lang_ok
         if got != q["topic"] or not lang_ok:
             misses.append({"text": q["text"], "lang": q["lang"], "expected": q["topic"], "got": got,
@@ -70,7 +74,8 @@ def main() -> int:
     print(f"held-out evaluation: {len(questions)} questions against {url}")
     for lang, s in sorted(stats.items()):
         print(f"  {lang}: topic accuracy {s['topic'] / s['n']:.1%} ({s['topic']}/{s['n']}), "
-              f"reply-language accuracy {s['lang'] / s['n']:.1%} ({s['lang']}/{s['n']})")
+              f"reply-language accuracy {s['lang'] / s['n']:.1%} ({s['lang']}/{s['n']}); "
+              f"right topic offered by 'did you mean' {s['suggested']} more")
     print(f"misses ({len(misses)}):")
     for m in misses:
         print(f"  [{m['lang']}] {m['text']!r}: expected {m['expected']}, got {m['got']}"

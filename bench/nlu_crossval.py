@@ -100,6 +100,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--json", default=None)
+    parser.add_argument("--config", default=str(ROOT / "config.yml"), help="pipeline to evaluate")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     from rasa.model_training import train_nlu
@@ -120,11 +121,12 @@ def main() -> int:
                                       regex_features=data.regex_features, lookup_tables=data.lookup_tables)
             nlu_file = Path(tmp) / f"fold{index}.yml"
             nlu_file.write_text(train_data.nlu_as_yaml(), encoding="utf-8")
-            model = train_nlu(str(ROOT / "config.yml"), str(nlu_file), str(Path(tmp) / "models"),
+            model = train_nlu(args.config, str(nlu_file), str(Path(tmp) / "models"),
                               fixed_model_name=f"fold{index}")
             rows += asyncio.run(predict(model, test))
             print(f"fold {index + 1}/{args.folds} done ({time.monotonic() - started:.0f} s)", flush=True)
-    print(f"\nNLU cross-validation, {args.folds} folds, {len(rows)} examples, config.yml:")
+    print(f"\nNLU cross-validation, {args.folds} folds, {len(rows)} examples, {Path(args.config).name}, "
+          f"{time.monotonic() - started:.0f} s in all:")
     for lang in ("en", "es"):
         subset = [r for r in rows if r["lang"] == lang]
         accuracy = sum(r["gold"] == r["pred"] for r in subset) / len(subset)

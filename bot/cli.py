@@ -96,6 +96,14 @@ def _kb_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _nlu_sync(args: argparse.Namespace) -> int:
+    from bot.nlu_sync import sync, target_path
+
+    changed = sync()
+    print(f"{target_path()} {'updated' if changed else 'already up to date'}")
+    return 0
+
+
 def _train(args: argparse.Namespace) -> int:
     from bot.training import ensure_model
 
@@ -118,13 +126,15 @@ def _prepare():
 def _ports():
     from bot.servers import Ports
 
-    return Ports(rasa=config.rasa_port(), actions=config.actions_port())
+    return Ports(rasa=config.rasa_port(), actions=config.actions_port(), web=config.web_port())
 
 
 def _print_urls(ports) -> None:
     print(f"Camino is answering:\n  REST:      http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook\n"
           f"  socket.io: http://127.0.0.1:{ports.rasa}/socket.io\n"
-          f"  actions:   http://127.0.0.1:{ports.actions}/health", flush=True)
+          f"  actions:   http://127.0.0.1:{ports.actions}/health\n"
+          f"  widget:    http://127.0.0.1:{ports.web}/\n"
+          f"  staff:     http://127.0.0.1:{ports.web}/staff", flush=True)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -204,6 +214,19 @@ def _shell(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ask(args: argparse.Namespace) -> int:
+    """Staff lookup: the best checked answer in English and Spanish, with sources and school year."""
+    from bot.web.staff import BadQuestion, lookup, terminal_text
+
+    try:
+        result = lookup(" ".join(args.question))
+    except BadQuestion as error:
+        print("\n".join(error.messages.values()), file=sys.stderr)
+        return 2
+    print(terminal_text(result))
+    return 0 if result["answer"] else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="camino", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -214,6 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     kb_import = kb.add_parser("import", help="add schools from a district program export (CSV file or https URL)")
     kb_import.add_argument("location")
     kb_import.set_defaults(func=_kb_import)
+    nlu = sub.add_parser("nlu", help="training data").add_subparsers(dest="nlu_command", required=True)
+    nlu.add_parser("sync", help="write the knowledge questions as training examples").set_defaults(func=_nlu_sync)
     train = sub.add_parser("train", help="train the model if its inputs changed")
     train.add_argument("--force", action="store_true")
     train.set_defaults(func=_train)
@@ -221,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("up", help="serve in the background; returns once it answers").set_defaults(func=_up)
     sub.add_parser("down", help="stop what `up` started").set_defaults(func=_down)
     sub.add_parser("shell", help="talk to the running assistant").set_defaults(func=_shell)
+    ask = sub.add_parser("ask", help="staff lookup: the best answer to a question, in English and Spanish")
+    ask.add_argument("question", nargs="+")
+    ask.set_defaults(func=_ask)
     return parser
 
 

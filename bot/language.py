@@ -44,7 +44,7 @@ _ES_WORDS = {
     clases tarea tareas despues verano ingles espanol idioma bilingue dotado dotados
     requisitos graduacion universidad transporte autobus camion oficina telefono numero llamar
     informacion pregunta preguntas cita mañana semana año anos la pagina enlace sirve manda
-    recomienda explica cobran avisan mudamos llega salen mejor quiero cambialo""",
+    recomienda explica cobran avisan mudamos llega salen mejor quiero cambialo significa resuelve""",
 }
 _EN_WORDS = {
     2: """the what how when where which who whom whose why is are was were be been being do does
@@ -76,7 +76,11 @@ EN_WEIGHTS = _weights(_EN_WORDS)
 
 _PLEASE = r"(\s+(please|pls|plz|por\s*favor|porfa|porfavor))?\s*[.!?]*\s*$"
 _ASK_VERB_EN = r"(speak|talk|answer|write|reply|respond|text|switch|change|continue|say|send)"
-_ASK_VERB_ES = r"(habl|escrib|respond|contest|dig|dic|dec|explic|cambi|pas|segu|sig|mand|tien|pued)\w*"
+# Second-person and imperative forms only: "mi hijo solo habla inglés" states a fact, "háblame en inglés" asks.
+_ASK_VERB_ES = (r"(habl(a|e)me|habl(a|e)nos|hablar(me|nos)?|escrib(a|e|i)(me|nos)|escribir(me|nos)?|respond(a|e|e)me"
+                r"|contest(a|e)me|responder(me)?|contestar(me)?|d(i|i)game(lo)?|dime(lo)?|dices|dice|dira|digas"
+                r"|explica(me|melo)|explique(me|melo)|explicar(me|melo)?|cambi(a|e|alo|elo|ar|amos)|pas(a|e)(lo|le|melo)"
+                r"|pasar(lo)?|segui(r|mos)|sig(a|ue|amos)|mand(a|e)(me|lo)|mandar(me|lo)?|puede(s)?|podria(s)?|quiero|prefiero)")
 _SWITCH_TO = {
     "es": re.compile(
         rf"^\s*(en\s+|in\s+)?(espanol|spanish){_PLEASE}"
@@ -106,6 +110,9 @@ _WORD = re.compile(r"[a-zñ']+")
 CLEAR_MARGIN = 2  # weighted-word lead needed to call a message "clearly" one language
 LANGDETECT_MIN_CHARS = 25
 LANGDETECT_MIN_PROB = 0.90
+# Shorter messages with no known word at all: langdetect only when it is nearly certain.
+LANGDETECT_SHORT_MIN_CHARS = 12
+LANGDETECT_SHORT_MIN_PROB = 0.99
 
 
 def fold(text: str) -> str:
@@ -153,7 +160,7 @@ def _detector_factory():
     return factory
 
 
-def _langdetect(text: str) -> Optional[str]:
+def _langdetect(text: str, min_prob: float = LANGDETECT_MIN_PROB) -> Optional[str]:
     from langdetect.lang_detect_exception import LangDetectException
 
     detector = _detector_factory().create()
@@ -162,7 +169,7 @@ def _langdetect(text: str) -> Optional[str]:
         best = max(detector.get_probabilities(), key=lambda lang: lang.prob)
     except (LangDetectException, ValueError):
         return None
-    return best.lang if best.prob >= LANGDETECT_MIN_PROB else None
+    return best.lang if best.prob >= min_prob else None
 
 
 def clear_language(text: str) -> Optional[str]:
@@ -174,8 +181,11 @@ def clear_language(text: str) -> Optional[str]:
         return "es"
     if en - es >= CLEAR_MARGIN:
         return "en"
-    if len(text.strip()) >= LANGDETECT_MIN_CHARS and abs(es - en) <= 1:
+    length = len(text.strip())
+    if length >= LANGDETECT_MIN_CHARS and abs(es - en) <= 1:
         return _langdetect(text)
+    if length >= LANGDETECT_SHORT_MIN_CHARS and es == en == 0:
+        return _langdetect(text, LANGDETECT_SHORT_MIN_PROB)
     return None
 
 

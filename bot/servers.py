@@ -1,4 +1,5 @@
-"""Starting and stopping the action server and the Rasa server, in the foreground or the background.
+"""Starting and stopping the action server, the Rasa server and the web server, in the foreground or the
+background.
 
 `camino up` records the process ids it started, so `camino down` stops exactly those; it returns only
 once a message sent over the REST channel comes back through the action server.
@@ -29,6 +30,7 @@ HEALTHCHECK_SENDER = "camino-healthcheck"
 class Ports:
     rasa: int
     actions: int
+    web: int = 8080
 
 
 def host() -> str:
@@ -43,6 +45,8 @@ def endpoints_file() -> Path:
 def server_env(ports: Ports) -> dict[str, str]:
     env = rasa_env()
     env["ACTIONS_PORT"] = str(ports.actions)
+    env["RASA_PORT"] = str(ports.rasa)  # the web page points the widget at it
+    env["WEB_PORT"] = str(ports.web)  # the default allowed socket.io origins are the web server's
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(config.ROOT), env.get("PYTHONPATH")]))
     production = {"CAMINO_PG_HOST": "127.0.0.1", "CAMINO_PG_PORT": "5432", "CAMINO_PG_DB": "camino",
                   "CAMINO_PG_USER": "postgres", "CAMINO_PG_PASSWORD": "", "CAMINO_REDIS_HOST": "127.0.0.1",
@@ -58,6 +62,7 @@ def commands(model: Path, ports: Ports) -> dict[str, list[str]]:
         "rasa": [rasa_executable(), "run", "--model", str(model), "--endpoints", str(endpoints_file()),
                  "--credentials", str(config.ROOT / "credentials.yml"), "--port", str(ports.rasa),
                  "--interface", host(), "--cors", os.environ.get("CAMINO_CORS_ORIGINS", "http://localhost:*")],
+        "web": [sys.executable, "-m", "bot.web", "--host", host(), "--port", str(ports.web)],
     }
 
 
@@ -85,13 +90,20 @@ def answers_end_to_end(port: int) -> bool:
         return False
 
 
+def web_answers(port: int) -> bool:
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok
+    except requests.RequestException:
+        return False
+
+
 def wait_until_ready(ports: Ports, processes: dict[str, subprocess.Popen], timeout: float = READY_TIMEOUT_S) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for name, process in processes.items():
             if process.poll() is not None:
                 raise RuntimeError(f"the {name} server exited with code {process.returncode}; see its log")
-        if answers_end_to_end(ports.rasa):
+        if answers_end_to_end(ports.rasa) and web_answers(ports.web):
             return
         time.sleep(2)
     raise TimeoutError(f"the assistant did not answer within {timeout:.0f} s")
@@ -118,7 +130,7 @@ def record(processes: dict[str, subprocess.Popen], ports: Ports) -> None:
     path = _pid_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"pids": {n: p.pid for n, p in processes.items()},
-                                "ports": {"rasa": ports.rasa, "actions": ports.actions}}))
+                                "ports": {"rasa": ports.rasa, "actions": ports.actions, "web": ports.web}}))
 
 
 def recorded() -> Optional[dict]:

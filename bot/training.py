@@ -22,7 +22,8 @@ KEEP_MODELS = 2
 
 
 def training_inputs(root: Path = config.ROOT) -> list[Path]:
-    files = [root / "config.yml", root / "domain.yml", root / "requirements.lock"]
+    files = [root / "config.yml", root / "domain.yml", root / "requirements.lock", root / "bot" / "rasa_components.py",
+             root / "bot" / "language.py"]
     files += sorted((root / "data").rglob("*.yml"))
     return [f for f in files if f.is_file()]
 

@@ -85,9 +85,11 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def running_bot(kb):
-    """The real assistant (trained model, action server, Rasa server) started by `camino up`."""
-    env = dict(os.environ, RASA_PORT=str(free_port()), ACTIONS_PORT=str(free_port()),
-               CAMINO_READY_TIMEOUT="420")
+    """The real assistant (trained model, action server, Rasa server, web server) started by `camino up`."""
+    env = dict(os.environ, RASA_PORT=str(free_port()), ACTIONS_PORT=str(free_port()), WEB_PORT=str(free_port()),
+               STAFF_TOKEN="e2e-staff-token",
+               CAMINO_READY_TIMEOUT="420", TWILIO_AUTH_TOKEN="e2e-twilio-auth-token",
+               PUBLIC_BASE_URL="https://camino.example.org")
     camino = str(Path(sys.executable).with_name("camino"))
     up = subprocess.run([camino, "up"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     if up.returncode != 0:
@@ -95,7 +97,8 @@ def running_bot(kb):
         pytest.fail(f"camino up failed:\n{up.stdout}\n{up.stderr}\n{logs}")
     try:
         yield {"rasa_port": int(env["RASA_PORT"]), "actions_port": int(env["ACTIONS_PORT"]),
-               "url": f"http://127.0.0.1:{env['RASA_PORT']}"}
+               "url": f"http://127.0.0.1:{env['RASA_PORT']}", "web_url": f"http://127.0.0.1:{env['WEB_PORT']}",
+               "staff_token": env["STAFF_TOKEN"]}
     finally:
         down = subprocess.run([camino, "down"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         assert down.returncode == 0, down.stderr

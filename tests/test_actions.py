@@ -119,3 +119,36 @@ class TestFindSchool:
                               entities=[{"entity": "school", "value": "Hogwarts"}])
         ActionFindSchool().run(dispatcher, tracker, domain)
         assert responses(dispatcher) == ["utter_school_not_found"] and payloads(dispatcher) == []
+
+
+class TestFollowUps:
+    def test_followup_stays_on_the_last_topic(self, kb, dispatcher, tracker_for, domain):
+        history = [{"event": "user", "text": "how many points does a sibling give?", "metadata": {}}]
+        tracker = tracker_for("and for middle school?", intent="followup", history=history,
+                              slots={"last_topic": "magnet_points"},
+                              entities=[{"entity": "grade", "value": "middle"}])
+        events = ActionAnswerQuestion().run(dispatcher, tracker, domain)
+        assert events == [SlotSet("last_topic", "magnet_points")]
+        assert payloads(dispatcher)[0]["answer"]["topic"] == "magnet_points"
+        # read with the previous question, the follow-up gets the same sub-question (siblings), not the overview
+        sibling = next(e for e in kb.topics["magnet_points"].entries if e.id == "magnet_points.sibling_points")
+        assert dispatcher.messages[0]["answer"].startswith(sibling.answer["en"])
+
+    def test_followup_naming_a_program_switches_topic(self, kb, dispatcher, tracker_for, domain):
+        tracker = tracker_for("y las charter?", intent="followup", slots={"last_topic": "magnet_programs",
+                                                                         "language": "es"},
+                              entities=[{"entity": "program_type", "value": "charter"}])
+        ActionAnswerQuestion().run(dispatcher, tracker, domain)
+        assert payloads(dispatcher)[0]["answer"] | {"sources": [], "as_of": ""} == {
+            "topic": "charter_schools", "lang": "es", "sources": [], "as_of": ""}
+
+    def test_followup_without_context_asks_for_more(self, kb, dispatcher, tracker_for, domain):
+        events = ActionAnswerQuestion().run(dispatcher, tracker_for("and for middle school?", intent="followup"), domain)
+        assert events == [] and responses(dispatcher) == ["utter_followup_unclear"] and payloads(dispatcher) == []
+
+
+def test_asking_for_a_person_gets_the_sourced_contact_entry(kb, dispatcher, tracker_for, domain):
+    tracker = tracker_for("quiero hablar con una persona", intent="request_human", slots={"language": "es"})
+    ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    assert payloads(dispatcher)[0]["answer"]["topic"] == "contact_help"
+    assert "(213) 241-6572" in dispatcher.messages[0]["answer"]

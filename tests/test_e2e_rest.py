@@ -88,15 +88,24 @@ def test_out_of_scope_is_honest_and_has_no_payload(running_bot, text, marker):
     assert marker in texts(messages) and answer_payloads(messages) == []
 
 
-def test_human_contact(running_bot):
-    assert "(213) 241-6572" in texts(say(running_bot, "I want to talk to a real person"))
-    assert "(213) 241-6572" in texts(say(running_bot, "quiero hablar con una persona"))
+@pytest.mark.parametrize("text,lang", [("I want to talk to a real person", "en"), ("quiero hablar con una persona", "es")])
+def test_human_contact_comes_from_the_knowledge_base(running_bot, text, lang):
+    messages = say(running_bot, text)
+    assert "(213) 241-6572" in texts(messages)
+    assert [(p["topic"], p["lang"]) for p in answer_payloads(messages)] == [("contact_help", lang)]
 
 
 def test_help_menu_has_topic_buttons(running_bot, topic_ids):
     messages = say(running_bot, "ayuda")
     buttons = [b for m in messages for b in m.get("buttons", [])]
     assert len(buttons) == len(topic_ids) and "temas" in texts(messages)
+
+
+@pytest.mark.parametrize("text", ["", "???", "\x00\x01"])
+def test_unreadable_input_gets_a_polite_reply_in_the_conversation_language(running_bot, text):
+    sender = f"test-{uuid.uuid4().hex}"
+    say(running_bot, "buenas tardes", sender)
+    assert "no pude leer" in texts(say(running_bot, text, sender))
 
 
 def test_unclear_message_offers_did_you_mean_or_asks_again(running_bot):
@@ -110,6 +119,22 @@ def test_bad_input_gets_a_reply_never_an_error(running_bot, text):
     sender = f"test-{uuid.uuid4().hex}"
     say(running_bot, "hola", sender)
     messages = say(running_bot, text, sender)
-    assert isinstance(messages, list)
+    assert texts(messages).strip() and answer_payloads(messages) == []
     # the conversation still works, in its language
     assert "Soy Camino" in texts(say(running_bot, "hola", sender))
+
+
+def test_rest_cannot_impersonate_another_channel(running_bot):
+    """A REST caller naming an SMS user's id or another channel lands in its own rest: conversation."""
+    victim = f"sms:{uuid.uuid4().hex}"
+    reply = requests.post(f"{running_bot['url']}/webhooks/rest/webhook",
+                          json={"sender": victim, "message": "hola", "input_channel": "twilio",
+                                "metadata": {"language": "es", "channel": "sms"}}, timeout=60).json()
+    assert reply and all(m["recipient_id"] == f"rest:{victim}" for m in reply)
+
+
+@pytest.mark.parametrize("body", ['["not", "a", "dict"]', "not json", '{"sender": "x"}', '{"message": 12345}'])
+def test_malformed_rest_bodies_never_500(running_bot, body):
+    reply = requests.post(f"{running_bot['url']}/webhooks/rest/webhook", data=body,
+                          headers={"Content-Type": "application/json"}, timeout=60)
+    assert reply.status_code < 500

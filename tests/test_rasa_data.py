@@ -19,7 +19,7 @@ def test_rasa_data_validate():
     assert result.returncode == 0, output[-4000:]
     # Responses sent only by custom actions are "not used in any story": that warning is expected for
     # them, and only for them. Any other warning (conflicting examples, unknown intents…) fails.
-    sent_by_actions = set(re.findall(r'response="(utter_\w+)"', "".join(
+    sent_by_actions = set(re.findall(r"\"(utter_\w+)\"", "".join(
         p.read_text() for p in (ROOT / "actions").glob("*.py"))))
     warnings = [line for line in output.splitlines() if "UserWarning" in line]
     unexpected = [w for w in warnings
@@ -54,3 +54,9 @@ def test_rules_answer_every_topic_intent(domain, topic_ids):
     answered = {r["steps"][0]["intent"] for r in rules if r["steps"][1] == {"action": "action_answer_question"}}
     assert answered == {f"ask_{t}" for t in topic_ids}
     assert {f"ask_{t}" for t in topic_ids} <= set(domain["intents"])
+
+
+def test_knowledge_questions_are_in_sync_with_the_training_data():
+    from bot.nlu_sync import render, target_path
+
+    assert target_path().read_text(encoding="utf-8") == render(), "run `camino nlu sync`"

@@ -1,0 +1,1 @@
+"""Our Rasa input channels: thin edges over plain-Python formatting and security logic."""

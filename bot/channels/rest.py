@@ -1,0 +1,64 @@
+"""The REST channel, hardened for integrations.
+
+Rasa's RestInput lets a client pick any `sender` and any `input_channel`, so a caller could post an SMS
+user's id and read or steer that conversation. Here every REST sender is namespaced (`rest:<id>`), the
+channel is always "rest", metadata is limited to what the bot reads, and text is capped, so a malformed
+body gets a polite reply instead of an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Optional
+
+from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic.request import Request
+
+from bot.inputs import for_nlu
+
+logger = logging.getLogger(__name__)
+
+SENDER_PREFIX = "rest:"
+MAX_SENDER_CHARS = 128
+ALLOWED_METADATA = ("language",)
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _body(request: Request) -> dict[str, Any]:
+    try:
+        body = request.json
+    except Exception:  # sanic raises on a body that is not JSON
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def namespaced_sender(raw: object) -> str:
+    sender = str(raw if raw not in (None, "") else "default")[:MAX_SENDER_CHARS]
+    return SENDER_PREFIX + _UNPRINTABLE.sub("", sender)
+
+
+class RestInput(RasaRestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    async def _extract_sender(self, req: Request) -> Optional[str]:
+        return namespaced_sender(_body(req).get("sender"))
+
+    def _extract_message(self, req: Request) -> Optional[str]:
+        raw = _body(req).get("message")
+        text = for_nlu(raw)
+        if text != raw:
+            logger.info("rest message normalized (length %d -> %s)", len(str(raw or "")),
+                        text if text.startswith("/") else len(text))
+        return text
+
+    def _extract_input_channel(self, req: Request) -> str:
+        return self.name()
+
+    def get_metadata(self, request: Request) -> Optional[dict[str, Any]]:
+        metadata = _body(request).get("metadata")
+        if not isinstance(metadata, dict):
+            return None
+        return {k: metadata[k] for k in ALLOWED_METADATA if isinstance(metadata.get(k), str)}

@@ -1,0 +1,143 @@
+"""One inbound SMS/WhatsApp message to the one text that answers it, independent of Twilio and Rasa.
+
+In order: a retried MessageSid gets the reply it already got; STOP/HELP/START keywords are answered here
+(an opted-out number gets nothing but the answer to START or HELP); a bare "2" after a numbered list
+becomes that choice's payload; everything else goes to the bot as bot.inputs makes it (an empty,
+emoji-only or media-only message becomes the `bad_input` intent, which the bot answers politely). The
+bot has `timeout` seconds (Twilio waits 15) before the family is asked to write again. Nothing logged
+here names a number or repeats a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Optional
+
+from bot.channels import sms_input
+from bot.channels.sms_format import render
+from bot.channels.sms_input import HELP, START, STOP, Sender
+from bot.channels.sms_state import SmsState
+from bot.channels.sms_text import say
+from bot.inputs import for_nlu
+
+logger = logging.getLogger(__name__)
+
+REPLY_TIMEOUT_S = 10.0
+# (text, sender id, metadata) -> the bot's messages for that turn, as CollectingOutputChannel dicts
+AskBot = Callable[[str, str, dict], Awaitable[list[dict[str, Any]]]]
+
+
+@dataclass(frozen=True)
+class Inbound:
+    from_: str
+    body: str
+    message_sid: Optional[str] = None
+
+    @classmethod
+    def from_form(cls, form: dict[str, str]) -> "Inbound":
+        """From Twilio's webhook form; a picture without text arrives as an empty Body."""
+        return cls(form.get("From") or "", form.get("Body") or "",
+                   form.get("MessageSid") or form.get("SmsMessageSid") or None)
+
+
+class SmsService:
+    def __init__(self, ask_bot: AskBot, state: SmsState, timeout: float = REPLY_TIMEOUT_S) -> None:
+        self.ask_bot = ask_bot
+        self.state = state
+        self.timeout = timeout
+        self._in_flight: dict[str, asyncio.Future] = {}
+        self._background: set[asyncio.Task] = set()
+
+    async def reply_once(self, inbound: Inbound) -> str:
+        """The reply to `inbound` ("" for none); a MessageSid seen before gets the same reply again."""
+        sid = inbound.message_sid
+        if not sid:
+            return await self.reply(inbound)
+        earlier = self.state.reply_for(sid)
+        if earlier is not None:
+            logger.info("twilio retry of %s: same reply, bot not asked again", sid)
+            return earlier
+        if sid in self._in_flight:
+            logger.info("twilio retry of %s while it is answered: waiting for that reply", sid)
+            return await asyncio.shield(self._in_flight[sid])
+        future = asyncio.get_running_loop().create_future()
+        self._in_flight[sid] = future
+        try:
+            body = await self.reply(inbound)
+            self.state.remember_reply(sid, body)
+            future.set_result(body)
+            return body
+        except BaseException:
+            future.set_result(say("error"))
+            raise
+        finally:
+            del self._in_flight[sid]
+
+    async def reply(self, inbound: Inbound) -> str:
+        sender = sms_input.parse_sender(inbound.from_)
+        if sender is None:
+            logger.warning("twilio message from an address that is neither SMS nor WhatsApp: ignored")
+            return ""
+        previous_lang = self.state.last_lang(sender.sender_id)
+        keyword = sms_input.keyword(inbound.body)
+        if keyword:
+            answered = self._keyword(keyword, sender, keyword.lang or previous_lang)
+            if answered is not None:
+                return answered
+        if self.state.opted_out(sender.number_key):
+            logger.info("twilio message from opted-out %s: not answered", _short(sender))
+            return ""
+        text = sms_input.clean_body(inbound.body)
+        choices = self.state.last_choices(sender.sender_id)
+        number = sms_input.choice_number(text, len(choices))
+        text = for_nlu(choices[number - 1] if number else text)  # empty, emoji-only: the bot's polite note
+        try:
+            messages = await self._ask(text, sender)
+        except asyncio.TimeoutError:
+            logger.warning("bot took over %.0f s for %s: asked to write again", self.timeout, _short(sender))
+            return say("slow")
+        except Exception as error:  # the family gets an apology, never a 500
+            logger.error("bot failed for %s: %s", _short(sender), type(error).__name__)
+            return say("error", previous_lang)
+        reply = render(messages, sender.channel, previous_lang)
+        self.state.save_turn(sender.sender_id, reply.choices, reply.lang)
+        logger.info("twilio reply to %s: channel=%s lang=%s chars=%d choices=%d", _short(sender), sender.channel,
+                    reply.lang, len(reply.text), len(reply.choices))
+        return reply.text
+
+    def _keyword(self, keyword: sms_input.Keyword, sender: Sender, lang: Optional[str]) -> Optional[str]:
+        """The answer to a keyword, or None when the message should go on as an ordinary one."""
+        opted_out = self.state.opted_out(sender.number_key)
+        if keyword.kind == HELP:
+            logger.info("twilio HELP from %s", _short(sender))
+            return say("help", lang or "en")
+        if keyword.kind == STOP:
+            if opted_out:
+                return ""
+            self.state.opt_out(sender.number_key)
+            logger.info("twilio opt-out recorded for %s", _short(sender))
+            return say("stopped", lang or "en")
+        if keyword.kind == START and opted_out:
+            self.state.opt_in(sender.number_key)
+            logger.info("twilio opt-in recorded for %s", _short(sender))
+            return say("started", lang or "en")
+        return None  # START from a subscribed number ("yes") is an ordinary message
+
+    async def _ask(self, text: str, sender: Sender) -> list[dict[str, Any]]:
+        """The bot's messages, or TimeoutError after `timeout` s; the bot still finishes that turn."""
+        task = asyncio.ensure_future(self.ask_bot(text, sender.sender_id, {"channel": sender.channel}))
+        self._background.add(task)
+        task.add_done_callback(self._finished)
+        return await asyncio.wait_for(asyncio.shield(task), self.timeout)
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.debug("bot turn ended with %s", type(task.exception()).__name__)
+
+
+def _short(sender: Sender) -> str:
+    """A sender as logs may name it: channel and the start of the keyed hash."""
+    return f"{sender.channel}:{sender.number_key[:12]}"

@@ -1,0 +1,32 @@
+"""`python -m bot.web --host H --port P`: serve the widget page and the staff lookup."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from bot import config
+from bot.web.app import create_app
+
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """Logs method, path and status, never the query string: staff questions may hold family details."""
+
+    def log(self, request, response, time):  # noqa: A002 - aiohttp's signature
+        self.logger.info("%s %s %s %.3fs", request.method, request.path, response.status, time)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bot.web", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=config.web_port())
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    web.run_app(create_app(warm_up=True), host=args.host, port=args.port, access_log_class=PathOnlyAccessLogger,
+                print=lambda message: logging.getLogger("bot.web").info(message))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""The web server (aiohttp): the widget page, the staff page and its JSON API, our static files and the
+chat widget's bundle (built into vendor/ by `make`).
+
+Pages are small templates filled from bot/web/i18n.py; their scripts pick the browser's language.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import html
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+from typing import Awaitable, Callable, Optional
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot import config
+from bot.web import i18n, staff
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+TEMPLATES_DIR = HERE / "templates"
+VENDOR_DIR = HERE / "vendor"  # git-ignored; bot/web/build.py copies the widget bundle here
+TOKEN_HEADER_PREFIX = "bearer "
+_HOSTNAME = re.compile(r"^[a-z0-9.:-]+$")  # what may go from the Host header into the CSP
+MAX_REQUEST_LINE = 64 * 1024  # room for long query strings, so an oversized question gets a polite answer
+
+
+@dataclass(frozen=True)
+class Settings:
+    staff_token: str = ""  # empty: the staff page and API refuse everything
+    rasa_port: int = 5005
+    socket_url: str = ""  # where browsers reach Rasa's socket.io; empty: this host, port rasa_port
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        return cls(staff_token=os.environ.get("STAFF_TOKEN", "").strip(), rasa_port=config.rasa_port(),
+                   socket_url=os.environ.get("CAMINO_SOCKET_URL", "").strip().rstrip("/"))
+
+
+SETTINGS = web.AppKey("settings", Settings)
+
+
+def _socket_origin(request: web.Request) -> str:
+    settings = request.app[SETTINGS]
+    if settings.socket_url:
+        parts = urlsplit(settings.socket_url)
+        return f"{parts.scheme}://{parts.netloc}"
+    # request.url would do, but this aiohttp and yarl pair fails to build it when Host carries a port
+    try:
+        host = urlsplit(f"//{request.host}").hostname or ""
+    except ValueError:  # e.g. a malformed IPv6 literal
+        host = ""
+    host = host if _HOSTNAME.match(host) else "127.0.0.1"
+    host = f"[{host}]" if ":" in host else host
+    return f"{request.scheme}://{host}:{settings.rasa_port}"
+
+
+def _content_security_policy(request: web.Request) -> str:
+    socket = _socket_origin(request)
+    websocket = socket.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+    # The widget injects its stylesheet as <style> elements, hence 'unsafe-inline' for styles only.
+    return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            f"font-src 'self' data:; connect-src 'self' {socket} {websocket}; frame-ancestors 'self'; "
+            "base-uri 'none'; form-action 'self'; object-src 'none'")
+
+
+def _wants_json(request: web.Request) -> bool:
+    return request.path.startswith("/staff/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def error_response(request: web.Request, status: int, key: str, **values: object) -> web.Response:
+    """A polite error in both languages: JSON for the API, a small page otherwise."""
+    messages = i18n.both(key, **values)
+    if _wants_json(request):
+        return web.json_response({"error": messages}, status=status)
+    lang = i18n.page_language(request.query.get("lang"), request.headers.get("Accept-Language"))
+    other = "es" if lang == "en" else "en"
+    body = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>Camino</title><link rel="stylesheet" href="/static/site.css"></head>'
+            f'<body><main class="message"><p>{html.escape(messages[lang])}</p>'
+            f'<p lang="{other}">{html.escape(messages[other])}</p></main></body></html>')
+    return web.Response(text=body, status=status, content_type="text/html")
+
+
+_STATUS_KEYS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+
+
+@web.middleware
+async def errors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
+    try:
+        return await handler(request)
+    except web.HTTPException as error:
+        if error.status in _STATUS_KEYS:
+            return error_response(request, error.status, _STATUS_KEYS[error.status])
+        raise
+    except Exception:
+        logger.exception("unexpected error on %s", request.path)  # the path only: queries may hold family data
+        return error_response(request, 500, "server_error")
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler):
+    response = await handler(request)
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    if response.content_type == "text/html":
+        headers.setdefault("Content-Security-Policy", _content_security_policy(request))
+    if request.path.startswith("/staff"):
+        headers["Cache-Control"] = "no-store"
+        headers["X-Robots-Tag"] = "noindex"
+    elif request.path.startswith(("/static/", "/vendor/")):
+        headers.setdefault("Cache-Control", "no-cache")
+    return response
+
+
+def _strings_json() -> str:
+    """Every page string in both languages, safe to embed in a <script type="application/json">."""
+    return json.dumps(i18n.STRINGS, ensure_ascii=False).replace("<", "\\u003c")
+
+
+def render(template: str, request: web.Request, **values: str) -> web.Response:
+    lang = i18n.page_language(request.query.get("lang"), request.headers.get("Accept-Language"))
+    fields = {f"t_{key}": html.escape(texts[lang]) for key, texts in i18n.STRINGS.items()}
+    fields.update({key: html.escape(value) for key, value in values.items()})
+    page = Template((TEMPLATES_DIR / template).read_text(encoding="utf-8")).substitute(
+        lang=lang, other_lang="es" if lang == "en" else "en", strings=_strings_json(), **fields)
+    return web.Response(text=page, content_type="text/html")
+
+
+async def widget_page(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    return render("index.html", request, socket_url=settings.socket_url, rasa_port=str(settings.rasa_port))
+
+
+def _staff_refusal(request: web.Request, *, api: bool) -> Optional[web.Response]:
+    """None when the request may use the staff lookup; otherwise the 403 (turned off) or 401 to send."""
+    token = request.app[SETTINGS].staff_token
+    if not token:
+        return error_response(request, 403, "staff_off")
+    if not api:
+        return None
+    header = request.headers.get("Authorization", "")
+    given = header[len(TOKEN_HEADER_PREFIX):].strip() if header.lower().startswith(TOKEN_HEADER_PREFIX) else ""
+    if given and hmac.compare_digest(given.encode(), token.encode()):
+        return None
+    refusal = error_response(request, 401, "token_required")
+    refusal.headers["WWW-Authenticate"] = 'Bearer realm="camino-staff"'
+    return refusal
+
+
+# (A response is an empty mapping, hence false: test refusals against None.)
+async def staff_page(request: web.Request) -> web.Response:
+    refusal = _staff_refusal(request, api=False)
+    return refusal if refusal is not None else render("staff.html", request)
+
+
+async def staff_check(request: web.Request) -> web.Response:
+    refusal = _staff_refusal(request, api=True)
+    return refusal if refusal is not None else web.json_response({"ok": True})
+
+
+async def staff_ask(request: web.Request) -> web.Response:
+    refusal = _staff_refusal(request, api=True)
+    if refusal is not None:
+        return refusal
+    try:
+        question = staff.clean_question(request.query.get("q"))
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(None, staff.lookup, question)
+    except staff.BadQuestion as error:
+        return web.json_response({"error": error.messages}, status=400)
+    result["copy"] = {lang: staff.as_text(result, lang) for lang in ("en", "es")}
+    return web.json_response(result)
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def _warm_up(app: web.Application) -> None:
+    """Load the knowledge base and the tokenizers before the first staff question."""
+    from bot.knowledge.base import get_kb
+
+    def warm() -> None:
+        try:
+            get_kb().search("magnet")
+        except Exception:  # a broken store shows up on the first question instead
+            logger.exception("could not load the knowledge base")
+
+    asyncio.get_running_loop().run_in_executor(None, warm)
+
+
+def create_app(settings: Optional[Settings] = None, warm_up: bool = False) -> web.Application:
+    app = web.Application(middlewares=[security_headers, errors], client_max_size=64 * 1024,
+                          handler_args={"max_line_size": MAX_REQUEST_LINE, "max_field_size": MAX_REQUEST_LINE})
+    app[SETTINGS] = settings or Settings.from_env()
+    app.router.add_get("/", widget_page)
+    app.router.add_get("/healthz", health)
+    app.router.add_get("/staff", staff_page)
+    app.router.add_get("/staff/api/check", staff_check)
+    app.router.add_get("/staff/api/ask", staff_ask)
+    app.router.add_static("/static/", STATIC_DIR)
+    if VENDOR_DIR.is_dir():
+        app.router.add_static("/vendor/", VENDOR_DIR)
+    else:
+        logger.warning("the chat widget is not built (%s is missing): run `make assets`", VENDOR_DIR)
+    if warm_up:
+        app.on_startup.append(_warm_up)
+    return app
