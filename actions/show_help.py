@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_view import language
 from bot.knowledge.base import get_kb
-from bot.menu import topic_buttons
+from bot.menu import menu_topics, topic_buttons
 
 
 class ActionShowHelp(Action):
@@ -18,5 +18,6 @@ class ActionShowHelp(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         kb = get_kb()
-        dispatcher.utter_message(response="utter_help", buttons=topic_buttons(kb, list(kb.topics), language(tracker)))
+        topics = menu_topics(list(kb.topics), tracker.get_latest_input_channel())
+        dispatcher.utter_message(response="utter_help", buttons=topic_buttons(kb, topics, language(tracker)))
         return []

@@ -8,6 +8,17 @@ from bot.knowledge.base import KnowledgeBase
 
 TOPIC_INTENT_PREFIX = "ask_"
 SUGGESTION_MIN_CONFIDENCE = 0.05
+# On SMS every character is billed (and accents make Spanish cost more): a short menu of what families
+# ask most, and "or type your question" for the rest.
+SHORT_MENU_CHANNELS = {"twilio"}
+SHORT_MENU = ("choices_application", "choices_timeline", "magnet_points", "gate", "charter_schools",
+              "dual_language", "elop", "contact_help")
+
+
+def menu_topics(all_topics: list[str], channel: str | None) -> list[str]:
+    if channel in SHORT_MENU_CHANNELS:
+        return [t for t in SHORT_MENU if t in all_topics]
+    return list(all_topics)
 
 
 def topic_buttons(kb: KnowledgeBase, topic_ids: Iterable[str], lang: str) -> list[dict]:

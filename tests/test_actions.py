@@ -152,3 +152,12 @@ def test_asking_for_a_person_gets_the_sourced_contact_entry(kb, dispatcher, trac
     ActionAnswerQuestion().run(dispatcher, tracker, domain)
     assert payloads(dispatcher)[0]["answer"]["topic"] == "contact_help"
     assert "(213) 241-6572" in dispatcher.messages[0]["answer"]
+
+
+def test_sms_gets_a_short_help_menu(kb, dispatcher, tracker_for, domain):
+    from bot.menu import SHORT_MENU
+
+    tracker = tracker_for("ayuda", intent="help", slots={"language": "es"})
+    tracker.events[-1]["input_channel"] = "twilio"
+    ActionShowHelp().run(dispatcher, tracker, domain)
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [f"/ask_{t}" for t in SHORT_MENU]

@@ -34,3 +34,13 @@ def test_sms_conversation_in_spanish_then_english_with_a_source_link(running_bot
     [answer] = text_message(running_bot, number, "how do magnet points work?")
     assert "points" in answer and "Source" in answer and len(answer) <= 1600
     assert re.search(r"https?://\S*lausd", answer), answer
+
+
+def test_sms_help_is_a_short_numbered_menu_and_a_number_picks_a_topic(running_bot):
+    number = f"+1213555{random.randrange(10000):04d}"
+    text_message(running_bot, number, "buenas tardes")
+    [menu] = text_message(running_bot, number, "menu de temas por favor")
+    options = re.findall(r"^\s*(\d+)\.", menu, flags=re.M)
+    assert "Algunos temas" in menu and 2 <= len(options) <= 8, menu
+    [answer] = text_message(running_bot, number, "1")
+    assert "Fuente" in answer, answer

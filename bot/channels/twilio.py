@@ -45,6 +45,14 @@ class FormParams(dict):
         return {name: values[0] for name, values in self.items()}
 
 
+class TwilioCollector(CollectingOutputChannel):
+    """Collects the turn's messages; named "twilio" so domain responses can have SMS variations."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "twilio"
+
+
 def twiml(text: str) -> HTTPResponse:
     reply = MessagingResponse()
     if text:
@@ -89,7 +97,7 @@ class TwilioInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def ask_bot(text: str, sender_id: str, metadata: dict) -> list[dict[str, Any]]:
-            collector = CollectingOutputChannel()
+            collector = TwilioCollector()
             await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(),
                                              metadata=metadata))
             return collector.messages
