@@ -227,6 +227,14 @@ def _ask(args: argparse.Namespace) -> int:
     return 0 if result["answer"] else 1
 
 
+def _purge(args: argparse.Namespace) -> int:
+    from bot.retention import purge
+
+    removed = purge(args.days)
+    print(f"removed {removed} conversation(s) idle for more than {args.days} days")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="camino", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -246,6 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("up", help="serve in the background; returns once it answers").set_defaults(func=_up)
     sub.add_parser("down", help="stop what `up` started").set_defaults(func=_down)
     sub.add_parser("shell", help="talk to the running assistant").set_defaults(func=_shell)
+    purge = sub.add_parser("purge", help="delete conversations idle for longer than the retention period")
+    purge.add_argument("--days", type=int, default=30)
+    purge.set_defaults(func=_purge)
     ask = sub.add_parser("ask", help="staff lookup: the best answer to a question, in English and Spanish")
     ask.add_argument("question", nargs="+")
     ask.set_defaults(func=_ask)
