@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_view import language
 from bot import catalog_text
-from bot.catalog import Catalog, topic_for
+from bot.catalog import topic_for
 from bot.knowledge.base import get_kb
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class ActionFindSchool(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         kb = get_kb()
-        catalog = Catalog(kb.schools.values())
+        catalog = kb.catalog
         lang = language(tracker)
         text = (tracker.latest_message or {}).get("text") or ""
         program_type = _entity(tracker, "program_type")

@@ -78,7 +78,9 @@ def _kb_import(args: argparse.Namespace) -> int:
     except importer.ImportError_ as error:
         print(f"import failed: {error}")
         return 1
-    curated = list(load_knowledge(config.knowledge_dir()).schools.values())
+    from bot.catalog import Catalog
+
+    curated = Catalog(load_knowledge(config.knowledge_dir()).schools.values())
     fresh, twins = [], 0
     for school in report.accepted:
         if importer.curated_twin(school, curated):

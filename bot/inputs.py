@@ -14,13 +14,13 @@ MAX_TEXT_CHARS = 2000
 BAD_INPUT = "/bad_input"
 AFFIRM = "/affirm"
 POSITIVE_EMOJI = set("👍👌✅🙂😊😀😃🙏❤👏✔")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(raw: object) -> str:
     """A string without control characters, at most MAX_TEXT_CHARS long."""
     text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
-    return _CONTROL.sub(" ", text)[:MAX_TEXT_CHARS]
+    return CONTROL_CHARS.sub(" ", text)[:MAX_TEXT_CHARS]
 
 
 def has_words(text: str) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from bot.dialogue import TOPIC_INTENT_PREFIX
 from bot.knowledge.base import KnowledgeBase
 
-TOPIC_INTENT_PREFIX = "ask_"
 SUGGESTION_MIN_CONFIDENCE = 0.05
 # On SMS every character is billed (and accents make Spanish cost more): a short menu of what families
 # ask most, and "or type your question" for the rest.

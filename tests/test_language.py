@@ -11,10 +11,11 @@ from bot.language import clear_language, decide, explicit_request, fold, normali
 
 SAMPLES = yaml.safe_load((Path(__file__).parent / "data" / "language_samples.yml").read_text(encoding="utf-8"))
 OTHER = {"en": "es", "es": "en"}
-# Measured: 1.00 (en) and 0.99 (es) on a first turn; a single miss must not hide a regression.
-MIN_FIRST_TURN_ACCURACY = 0.97
+# Measured: 1.00 (en) and 1.00 (es) on a first turn; room for a few new hard samples, not for a regression.
+MIN_FIRST_TURN_ACCURACY = 0.98
 # Switching *away* from the current language needs a clear message; a few very short ones ("help") keep it.
-MIN_SWITCH_ACCURACY = 0.95
+# Measured 0.993 (en) and 1.00 (es).
+MIN_SWITCH_ACCURACY = 0.97
 
 
 def accuracy(messages, expected, **context):

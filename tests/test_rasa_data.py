@@ -44,9 +44,9 @@ def test_every_topic_intent_has_enough_examples_in_each_language(topic_ids):
     for topic in topic_ids:
         texts = [re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", t) for t in examples.get(f"ask_{topic}", [])]
         langs = [clear_language(t) for t in texts]
-        assert langs.count("en") >= MIN_EXAMPLES_PER_LANGUAGE - 5, (topic, langs.count("en"))
-        assert langs.count("es") >= MIN_EXAMPLES_PER_LANGUAGE - 5, (topic, langs.count("es"))
-        assert len(texts) >= 2 * MIN_EXAMPLES_PER_LANGUAGE, topic
+        # counted by the language bot.language recognizes; an ambiguous example counts for neither
+        assert langs.count("en") >= MIN_EXAMPLES_PER_LANGUAGE, (topic, langs.count("en"))
+        assert langs.count("es") >= MIN_EXAMPLES_PER_LANGUAGE, (topic, langs.count("es"))
 
 
 def test_rules_answer_every_topic_intent(domain, topic_ids):

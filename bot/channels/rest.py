@@ -9,20 +9,18 @@ body gets a polite reply instead of an error.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any, Optional
 
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic.request import Request
 
-from bot.inputs import for_nlu
+from bot.inputs import CONTROL_CHARS, for_nlu
 
 logger = logging.getLogger(__name__)
 
 SENDER_PREFIX = "rest:"
 MAX_SENDER_CHARS = 128
 ALLOWED_METADATA = ("language",)
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -35,7 +33,7 @@ def _body(request: Request) -> dict[str, Any]:
 
 def namespaced_sender(raw: object) -> str:
     sender = str(raw if raw not in (None, "") else "default")[:MAX_SENDER_CHARS]
-    return SENDER_PREFIX + _UNPRINTABLE.sub("", sender)
+    return SENDER_PREFIX + CONTROL_CHARS.sub("", sender)
 
 
 class RestInput(RasaRestInput):

@@ -7,6 +7,7 @@ import threading
 from typing import Optional
 
 from bot import config
+from bot.catalog import Catalog
 from bot.knowledge import store
 from bot.knowledge.files import Entry, Knowledge, Topic, load_knowledge
 from bot.knowledge.search import EntryIndex, Hit
@@ -22,6 +23,7 @@ class KnowledgeBase:
         self.topics: dict[str, Topic] = knowledge.topics
         self.schools = knowledge.schools
         self.index = EntryIndex(knowledge.entries)
+        self.catalog = Catalog(knowledge.schools.values())
 
     def topic(self, topic_id: str) -> Optional[Topic]:
         return self.topics.get(topic_id)

@@ -17,6 +17,8 @@ from typing import Optional
 
 import requests
 
+from bot.catalog import Catalog
+
 from bot.knowledge.files import LEVELS, PROGRAM_TYPES, SCHOOL_YEAR, URL, School
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -160,12 +162,10 @@ def parse(text: str) -> Report:
     return report
 
 
-def curated_twin(school: School, curated: list[School]) -> Optional[School]:
+def curated_twin(school: School, curated: Catalog) -> Optional[School]:
     """A curated record that is the same school (same id, or the same name once short forms are read)."""
-    from bot.catalog import Catalog
-
-    by_id = {s.id: s for s in curated}
-    if school.id in by_id:
-        return by_id[school.id]
-    matches = Catalog(curated).find(school.name, limit=1)
+    for record in curated.schools:
+        if record.id == school.id:
+            return record
+    matches = curated.find(school.name, limit=1)
     return matches[0].school if matches and matches[0].score >= 0.99 else None

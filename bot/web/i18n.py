@@ -13,9 +13,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "page_title": {"en": "Camino: school choices for LA families",
                    "es": "Camino: opciones escolares para familias de Los Ángeles"},
     "intro": {"en": "Ask about magnet programs, the Choices application, dual language, GATE, tutoring and more. "
-                    "Every answer comes from an official page, with its source.",
+                    "Every answer shows its source and the school year it applies to.",
               "es": "Pregunte sobre programas magnet, la solicitud Choices, lenguaje dual, GATE, tutoría y más. "
-                    "Cada respuesta viene de una página oficial, con su fuente."},
+                    "Cada respuesta indica su fuente y el ciclo escolar al que corresponde."},
     "privacy": {"en": "Please don't type phone numbers, student ids or addresses.",
                 "es": "Por favor no escriba números de teléfono, números de estudiante ni direcciones."},
     "other_language": {"en": "Español", "es": "English"},
