@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_view import intent_name, language, previous_user_text
-from bot.answers import answer_body, answer_payload
+from bot.knowledge.answers import answer_body, answer_payload
 from bot.dialogue import FOLLOWUP_INTENT, question_for_matching, topic_for_message
 from bot.knowledge.base import get_kb
 

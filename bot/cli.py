@@ -66,7 +66,43 @@ def _kb_stats(args: argparse.Namespace) -> int:
     for kind, count in sorted(by_type.items()):
         print(f"  {kind:30} {count:3}")
     missing = [t for t in expected if t not in knowledge.topics]
+    _print_grounding()
     return 1 if missing else 0
+
+
+def _print_grounding() -> None:
+    from bot.knowledge.files import load_knowledge
+    from bot.knowledge.grounding import grounding
+
+    files = load_knowledge(config.knowledge_dir())
+    report = grounding(files)
+    total = sum(report.source_mix.values())
+    print(f"sources cited by entries: {total} distinct URLs; "
+          + ", ".join(f"{kind} {count}" for kind, count in report.source_mix.items())
+          + f"; pre-2020 {report.pre_2020}, undated {report.undated}")
+    print(f"entries resting only on third-party or pre-2020 pages: {len(report.weak_entries)} "
+          f"(each carries confirm_with: the answer tells the family whom to confirm with)")
+    for entry in report.weak_entries:
+        print(f"  {entry.id:45} -> {entry.confirm.get('en', 'NO confirm_with')}")
+    print(f"entries resting only on a stale third-party page: {len(report.stale_third_party_entries)}")
+    for entry in report.stale_third_party_entries:
+        print(f"  {entry.id}")
+
+
+def _kb_stale(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from bot.knowledge.files import load_knowledge
+    from bot.knowledge.grounding import stale_entries
+
+    on = dt.date.fromisoformat(args.on) if args.on else dt.date.today()
+    stale = stale_entries(load_knowledge(config.knowledge_dir()), on)
+    for entry in stale:
+        reason = f"cycle {entry.cycle} ended {entry.cycle_ends}" if entry.cycle_ends and entry.cycle_ends < on.isoformat() \
+            else f"review by {entry.review_by}"
+        print(f"{entry.id:45} as of {entry.as_of}  {reason}")
+    print(f"{len(stale)} entr{'y' if len(stale) == 1 else 'ies'} to review on {on.isoformat()}")
+    return 0
 
 
 def _kb_import(args: argparse.Namespace) -> int:
@@ -237,13 +273,36 @@ def _purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _points(args: argparse.Namespace) -> int:
+    import json
+
+    from bot.tools.points import estimate
+
+    result = estimate(waitlist_years=args.waitlist_years, matriculation=args.matriculation, sibling=args.sibling,
+                      resident=args.resident, late=args.late, enrolled_in_magnet=args.enrolled_in_magnet,
+                      lang=args.lang)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    print(result["summary"])
+    for part in result["parts"]:
+        print(f"  + {part['text']}")
+    for note in result["notes"]:
+        print(f"  - {note}")
+    print(f"  ({result['as_of']}: {', '.join(result['sources'])})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="camino", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     kb = sub.add_parser("kb", help="the knowledge store").add_subparsers(dest="kb_command", required=True)
     kb.add_parser("build", help="validate the files and load them into the store").set_defaults(func=_kb_build)
     kb.add_parser("validate", help="check every knowledge file").set_defaults(func=_kb_validate)
-    kb.add_parser("stats", help="what the store holds").set_defaults(func=_kb_stats)
+    kb.add_parser("stats", help="what the store holds, and what it rests on").set_defaults(func=_kb_stats)
+    stale = kb.add_parser("stale", help="entries past their review date or whose Choices cycle is over")
+    stale.add_argument("--on", help="the day to check for, YYYY-MM-DD (default: today)")
+    stale.set_defaults(func=_kb_stale)
     kb_import = kb.add_parser("import", help="add schools from a district program export (CSV file or https URL)")
     kb_import.add_argument("location")
     kb_import.set_defaults(func=_kb_import)
@@ -262,6 +321,19 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="staff lookup: the best answer to a question, in English and Spanish")
     ask.add_argument("question", nargs="+")
     ask.set_defaults(func=_ask)
+    points = sub.add_parser("points", help="estimate one applicant's magnet priority points")
+    points.add_argument("--waitlist-years", type=int, default=0, choices=range(0, 21), metavar="N",
+                        help="consecutive years on an on-time magnet waiting list")
+    points.add_argument("--matriculation", action="store_true",
+                        help="finishing a magnet's top grade and applying to a magnet at the next level")
+    points.add_argument("--sibling", action="store_true", help="a sibling attends and will stay at that magnet")
+    points.add_argument("--resident", choices=("phbao", "overcrowded", "none", "unknown"), default="none",
+                        help="what the resident (neighborhood) school is")
+    points.add_argument("--late", action="store_true", help="a late application")
+    points.add_argument("--enrolled-in-magnet", action="store_true", help="the student is in a magnet now")
+    points.add_argument("--lang", choices=("en", "es"), default="en")
+    points.add_argument("--json", action="store_true", help="print the result as JSON")
+    points.set_defaults(func=_points)
     return parser
 
 

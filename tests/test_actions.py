@@ -70,11 +70,17 @@ class TestAnswerQuestion:
 
 class TestMenus:
     @pytest.mark.parametrize("lang", ["en", "es"])
-    def test_help_lists_every_topic_as_buttons(self, kb, dispatcher, tracker_for, domain, topic_ids, lang):
+    def test_help_lists_every_topic_then_the_tools_as_buttons(self, kb, dispatcher, tracker_for, domain, topic_ids,
+                                                              lang):
+        from bot.tools.labels import TOOLS
+
         ActionShowHelp().run(dispatcher, tracker_for("help", intent="help", slots={"language": lang}), domain)
         buttons = dispatcher.messages[0]["buttons"]
-        assert [b["payload"] for b in buttons] == [f"/ask_{t}" for t in topic_ids]
-        assert [b["title"] for b in buttons] == [kb.topics[t].title[lang] for t in topic_ids]
+        tools = [f"/{intent}" for intent in TOOLS]
+        assert [b["payload"] for b in buttons] == [f"/ask_{t}" for t in topic_ids] + tools
+        assert [b["title"] for b in buttons][:len(topic_ids)] == [kb.topics[t].title[lang] for t in topic_ids]
+        assert [b["title"] for b in buttons][len(topic_ids):] == [names[lang] for names in TOOLS.values()]
+        assert set(tools) <= {f"/{i}" for i in domain["intents"]}
         assert payloads(dispatcher) == []
 
     def test_fallback_offers_two_likeliest_topics(self, kb, dispatcher, tracker_for, domain):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.answers import answer_body, answer_payload
+from bot.knowledge.answers import answer_body, answer_payload
 from bot.knowledge import store
 from bot.knowledge.files import load_knowledge
 
@@ -72,3 +72,36 @@ def test_answer_and_payload(knowledge):
         assert body.startswith(entry.answer[lang])
         assert answer_payload(entry, lang) == {"answer": {"topic": "magnet_points", "lang": lang,
                                                           "sources": list(entry.sources), "as_of": entry.as_of}}
+
+
+def test_no_entry_rests_only_on_a_stale_third_party_page(knowledge):
+    from bot.knowledge.grounding import grounding
+
+    assert [e.id for e in grounding(knowledge).stale_third_party_entries] == []
+
+
+def test_every_entry_on_weak_sources_tells_the_family_whom_to_confirm_with(knowledge):
+    from bot.knowledge.grounding import grounding
+
+    assert [e.id for e in grounding(knowledge).weak_entries if not e.confirm] == []
+
+
+def test_contacts_are_sourced_officially_and_used(knowledge):
+    import re
+
+    from bot.knowledge.sources import kind_of
+
+    raw = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "knowledge" / "topics").glob("*.yml"))
+    used = set(re.findall(r"\{(?:contact|phone):([a-z0-9_]+)\}", raw))
+    assert used <= set(knowledge.contacts)
+    for contact in knowledge.contacts.values():
+        assert contact.id in used, f"{contact.id} is never used"
+        assert kind_of(contact.sources[0], knowledge.sources) in ("official", "school"), contact.id
+
+
+def test_answers_show_the_best_source_first(knowledge):
+    from bot.knowledge.sources import KINDS, kind_of
+
+    for entry in knowledge.entries:
+        kinds = [KINDS.index(kind_of(url, knowledge.sources)) for url in entry.sources]
+        assert kinds == sorted(kinds), entry.id

@@ -19,8 +19,8 @@ def test_rasa_data_validate():
     assert result.returncode == 0, output[-4000:]
     # Responses sent only by custom actions are "not used in any story": that warning is expected for
     # them, and only for them. Any other warning (conflicting examples, unknown intents…) fails.
-    sent_by_actions = set(re.findall(r"\"(utter_\w+)\"", "".join(
-        p.read_text() for p in (ROOT / "actions").glob("*.py"))))
+    senders = [*(ROOT / "actions").glob("*.py"), *(ROOT / "bot" / "tools").glob("*.py")]
+    sent_by_actions = set(re.findall(r"\"(utter_\w+)\"", "".join(p.read_text() for p in senders)))
     warnings = [line for line in output.splitlines() if "UserWarning" in line]
     unexpected = [w for w in warnings
                   if not (m := re.search(r"The utterance '(\w+)' is not used", w)) or m.group(1) not in sent_by_actions]

@@ -6,14 +6,20 @@ a broken file from the message alone.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
 import yaml
 
-LANGS = ("en", "es")
+from bot.knowledge import figures as figure_check
+from bot.knowledge import sources as source_rank
+from bot.knowledge.model import LANGS, Contact, Cycle, Entry, Knowledge, Problem, School, Topic
+
+__all__ = ["LANGS", "Contact", "Cycle", "Entry", "Knowledge", "Problem", "School", "Topic", "load_knowledge",
+           "load_topic_ids"]
+
 ANSWER_MAX_CHARS = 320
 SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]*$", re.IGNORECASE)
@@ -24,61 +30,9 @@ PROGRAM_TYPES = {
     "admission_criteria", "communities_in_schools",
 }
 LEVELS = {"elementary", "middle", "high", "span", "early_education"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    entry: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.entry}" if self.entry else self.file
-        return f"{where}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Entry:
-    id: str
-    topic: str
-    position: int
-    questions: dict[str, tuple[str, ...]]
-    answer: dict[str, str]
-    details: dict[str, str]
-    next_step: dict[str, str]
-    sources: tuple[str, ...]
-    as_of: str
-    changes_yearly: bool
-
-
-@dataclass(frozen=True)
-class Topic:
-    id: str
-    title: dict[str, str]
-    entries: tuple[Entry, ...]
-
-
-@dataclass(frozen=True)
-class School:
-    id: str
-    name: str
-    aliases: tuple[str, ...]
-    types: tuple[str, ...]
-    level: Optional[str]
-    sources: tuple[str, ...]
-    as_of: str
-    extra: dict[str, Any] = field(default_factory=dict)  # cohort, dual_language, grades, region, address, phone
-
-
-@dataclass
-class Knowledge:
-    topics: dict[str, Topic]
-    schools: dict[str, School]
-    problems: list[Problem]
-
-    @property
-    def entries(self) -> list[Entry]:
-        return [entry for topic in self.topics.values() for entry in topic.entries]
+PLACEHOLDER = re.compile(r"\{(contact|phone):([^}]*)\}")
+PHONE_FORMAT = re.compile(r"^\(\d{3}\) \d{3}-\d{4}$")
+TEXT_FIELDS = ("answer", "details", "next_step")
 
 
 def load_topic_ids(path: Path) -> dict[str, str]:
@@ -152,11 +106,97 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Optional[dict]:
     return data
 
 
-def read_topic_file(path: Path, topic_ids: Iterable[str], problems: list[Problem]) -> Optional[Topic]:
+class Registries:
+    """What topic files refer to: offices (contacts.yml), cycles (cycles.yml), source kinds and years."""
+
+    def __init__(self, contacts: Optional[dict[str, Contact]] = None, cycles: Optional[dict[str, Cycle]] = None,
+                 sources: Optional[dict[str, dict[str, Any]]] = None):
+        self.contacts = contacts or {}
+        self.cycles = cycles or {}
+        self.sources = sources or {}
+
+
+def render(text: str, lang: str, contacts: dict[str, Contact]) -> str:
+    """Replace {contact:ID} with "Name, phone" and {phone:ID} with the phone, in `lang`."""
+    def replace(match: re.Match[str]) -> str:
+        contact = contacts.get(match[2])
+        if contact is None:
+            return match[0]
+        return contact.render(lang) if match[1] == "contact" else contact.phone
+    return PLACEHOLDER.sub(replace, text)
+
+
+def _iso_date(value: Any) -> Optional[str]:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        return None
+
+
+def _check_grounding(check: "_Checker", raw: dict, label: str, texts: dict[str, dict[str, str]],
+                     sources: tuple[str, ...], changes_yearly: bool, reg: Registries) -> dict[str, Any]:
+    """Contacts, declared figures, review date, cycle and confirmation office of one entry."""
+    for key, by_lang in texts.items():
+        for lang, text in by_lang.items():
+            for phone in figure_check.phone_numbers(text):
+                check.add(label, f"{lang} {key} writes the phone number {phone}: use {{contact:ID}} or {{phone:ID}} "
+                                 "from contacts.yml")
+            for _, contact_id in PLACEHOLDER.findall(text):
+                if contact_id not in reg.contacts:
+                    check.add(label, f"{lang} {key} names unknown contact {contact_id!r} (see contacts.yml)")
+    declared_raw = raw.get("facts") or {}
+    if not isinstance(declared_raw, dict):
+        check.add(label, "'facts' must map each figure to the source URL that states it")
+        declared_raw = {}
+    declared = {str(k): str(v).strip() for k, v in declared_raw.items()}
+    found = {lang: set().union(*(figure_check.figures(texts[key].get(lang, ""), lang) for key in TEXT_FIELDS))
+             for lang in LANGS}
+    for figure in sorted(found["en"] ^ found["es"]):
+        only = "English" if figure in found["en"] else "Spanish"
+        check.add(label, f"figure {figure!r} is only in the {only} text: both languages must state the same figures")
+    for figure in sorted((found["en"] | found["es"]) - set(declared)):
+        check.add(label, f"undeclared figure {figure!r}: add it to 'facts' with the source URL that states it")
+    for figure, url in declared.items():
+        if url not in sources:
+            check.add(label, f"fact {figure!r} cites {url!r}, which is not one of the entry's sources")
+        if figure not in found["en"] | found["es"]:
+            check.add(label, f"fact {figure!r} is declared but no text states it (remove it)")
+    review_by = raw.get("review_by")
+    review = _iso_date(review_by) if review_by is not None else None
+    if review_by is not None and review is None:
+        check.add(label, f"'review_by' must be a date like 2027-08-01, not {review_by!r}")
+    if changes_yearly and review_by is None:
+        check.add(label, "changes yearly, so it needs 'review_by' (the date a person checks it again)")
+    cycle = raw.get("cycle")
+    cycle_ends = None
+    if cycle is not None:
+        cycle = str(cycle)
+        if cycle not in reg.cycles:
+            check.add(label, f"unknown cycle {cycle!r} (see cycles.yml)")
+        else:
+            cycle_ends = reg.cycles[cycle].ends
+    confirm_with = raw.get("confirm_with")
+    confirm: dict[str, str] = {}
+    if confirm_with is not None:
+        contact = reg.contacts.get(str(confirm_with))
+        if contact is None:
+            check.add(label, f"'confirm_with' names unknown contact {confirm_with!r} (see contacts.yml)")
+        else:
+            confirm = {lang: contact.render(lang) for lang in LANGS}
+    elif reg.sources and source_rank.rests_on_weak_sources(sources, reg.sources):
+        check.add(label, "rests only on third-party or pre-2020 sources: add an official source or 'confirm_with'")
+    return {"facts": declared, "review_by": review, "cycle": cycle, "cycle_ends": cycle_ends, "confirm": confirm}
+
+
+def read_topic_file(path: Path, topic_ids: Iterable[str], problems: list[Problem],
+                    registries: Optional[Registries] = None) -> Optional[Topic]:
     data = _read_yaml(path, problems)
     if data is None:
         return None
     check = _Checker(path.name, problems)
+    reg = registries or Registries()
     topic_id = data.get("topic")
     if topic_id not in set(topic_ids):
         check.add("", f"unknown topic id {topic_id!r} (see topics.yml)")
@@ -186,9 +226,6 @@ def read_topic_file(path: Path, topic_ids: Iterable[str], problems: list[Problem
                 items = []
             questions[lang] = tuple(q.strip() for q in items)
         answer = check.bilingual(raw, "answer", label)
-        for lang, text in answer.items():
-            if len(text) > ANSWER_MAX_CHARS:
-                check.add(label, f"{lang} answer has {len(text)} characters; keep it to {ANSWER_MAX_CHARS}")
         details = check.bilingual(raw, "details", label, required=False)
         next_step = check.bilingual(raw, "next_step", label, required=False)
         sources = check.sources(raw, label)
@@ -197,8 +234,16 @@ def read_topic_file(path: Path, topic_ids: Iterable[str], problems: list[Problem
         if not isinstance(changes_yearly, bool):
             check.add(label, "'changes_yearly' must be true or false")
             changes_yearly = bool(changes_yearly)
+        texts = {"answer": answer, "details": details, "next_step": next_step}
+        grounding = _check_grounding(check, raw, label, texts, sources, changes_yearly, reg)
+        answer, details, next_step = ({lang: render(text, lang, reg.contacts) for lang, text in field_.items()}
+                                      for field_ in (answer, details, next_step))
+        for lang, text in answer.items():
+            if len(text) > ANSWER_MAX_CHARS:
+                check.add(label, f"{lang} answer has {len(text)} characters (with contacts filled in); "
+                                 f"keep it to {ANSWER_MAX_CHARS}")
         entries.append(Entry(str(entry_id), topic_id, position, questions, answer, details, next_step,
-                             sources, as_of, changes_yearly))
+                             source_rank.rank(sources, reg.sources), as_of, changes_yearly, **grounding))
     return Topic(topic_id, title, tuple(entries))
 
 
@@ -239,16 +284,91 @@ def read_catalog_file(path: Path, problems: list[Problem]) -> list[School]:
     return schools
 
 
+def read_contacts(path: Path, problems: list[Problem]) -> dict[str, Contact]:
+    """knowledge/contacts.yml: every office once, with the source that prints its number."""
+    if not path.exists():
+        return {}
+    data = _read_yaml(path, problems)
+    check = _Checker(path.name, problems)
+    contacts: dict[str, Contact] = {}
+    for index, raw in enumerate((data or {}).get("contacts") or []):
+        label = str(raw.get("id")) if isinstance(raw, dict) and raw.get("id") else f"contact #{index + 1}"
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            check.add(label, "needs an 'id'")
+            continue
+        phone = str(raw.get("phone") or "")
+        if not PHONE_FORMAT.match(phone):
+            check.add(label, f"'phone' must look like (213) 241-4177, not {phone!r}")
+        name = check.bilingual(raw, "name", label)
+        handles = check.bilingual(raw, "handles", label)
+        hours = check.bilingual(raw, "hours", label, required=False)
+        sources = check.sources(raw, label)
+        checked = check.school_year({"as_of": raw.get("checked")}, label)
+        if raw["id"] in contacts:
+            check.add(label, "duplicate contact id")
+        elif len(name) == len(LANGS):
+            contacts[raw["id"]] = Contact(raw["id"], name, phone, handles, sources, checked, hours)
+    seen: dict[str, str] = {}
+    for contact in contacts.values():
+        if contact.phone in seen:
+            check.add(contact.id, f"same phone as {seen[contact.phone]}: one office, one record")
+        seen[contact.phone] = contact.id
+    return contacts
+
+
+def read_cycles(path: Path, problems: list[Problem]) -> dict[str, Cycle]:
+    """knowledge/cycles.yml: Choices cycles by the school year students attend, with their dates."""
+    if not path.exists():
+        return {}
+    data = _read_yaml(path, problems)
+    check = _Checker(path.name, problems)
+    cycles: dict[str, Cycle] = {}
+    for index, raw in enumerate((data or {}).get("cycles") or []):
+        if not isinstance(raw, dict):
+            check.add(f"cycle #{index + 1}", "must be a mapping")
+            continue
+        cycle_id = check.school_year({"as_of": raw.get("id")}, f"cycle #{index + 1}")
+        ends = _iso_date(raw.get("ends"))
+        if ends is None:
+            check.add(cycle_id, "needs 'ends': the date after which its dates are history")
+            continue
+        dates = {k: str(v) for k, v in raw.items() if k not in ("id", "ends", "sources") and v is not None}
+        cycles[cycle_id] = Cycle(cycle_id, ends, dates, check.sources(raw, cycle_id))
+    return cycles
+
+
+def read_source_registry(path: Path, problems: list[Problem]) -> dict[str, dict[str, Any]]:
+    """knowledge/sources.yml: URL -> {kind, year} where the domain alone would mislead or the year matters."""
+    if not path.exists():
+        return {}
+    data = _read_yaml(path, problems)
+    check = _Checker(path.name, problems)
+    registry: dict[str, dict[str, Any]] = {}
+    for url, raw in ((data or {}).get("sources") or {}).items():
+        raw = raw if isinstance(raw, dict) else {}
+        kind = raw.get("kind")
+        if kind is not None and kind not in source_rank.KINDS:
+            check.add(str(url), f"unknown kind {kind!r} (one of {', '.join(source_rank.KINDS)})")
+        year = raw.get("year", "undated")
+        if not (year == "undated" or (isinstance(year, int) and 1990 <= year <= 2100)):
+            check.add(str(url), f"'year' must be a year like 2024 or undated, not {year!r}")
+        registry[str(url)] = {"kind": kind, "year": year}
+    return registry
+
+
 def load_knowledge(directory: Path, topic_ids: Optional[Iterable[str]] = None) -> Knowledge:
     """Read every topic and catalog file under `directory`, collecting all problems."""
     problems: list[Problem] = []
+    registries = Registries(read_contacts(directory / "contacts.yml", problems),
+                            read_cycles(directory / "cycles.yml", problems),
+                            read_source_registry(directory / "sources.yml", problems))
     if topic_ids is None:
         topic_ids = load_topic_ids(directory / "topics.yml")
     topic_ids = list(topic_ids)
     topics: dict[str, Topic] = {}
     seen_entries: dict[str, str] = {}
     for path in sorted((directory / "topics").glob("*.yml")):
-        topic = read_topic_file(path, topic_ids, problems)
+        topic = read_topic_file(path, topic_ids, problems, registries)
         if topic is None:
             continue
         if topic.id in topics:
@@ -268,4 +388,9 @@ def load_knowledge(directory: Path, topic_ids: Optional[Iterable[str]] = None) -
                 problems.append(Problem(path.name, school.id, "duplicate school id"))
                 continue
             schools[school.id] = school
-    return Knowledge(topics, schools, problems)
+    if registries.sources:
+        used = {url for topic in topics.values() for entry in topic.entries for url in entry.sources}
+        used |= {url for school in schools.values() for url in school.sources}
+        for url in sorted(used - set(registries.sources)):
+            problems.append(Problem("sources.yml", url, "source is used but not in the registry (give its year)"))
+    return Knowledge(topics, schools, problems, registries.contacts, registries.cycles, registries.sources)

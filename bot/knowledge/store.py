@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from typing import Optional
 
-from sqlalchemy import (JSON, Boolean, Column, Integer, MetaData, String, Table, Text, create_engine,
+from sqlalchemy import (JSON, Boolean, Column, Integer, MetaData, String, Table, Text, create_engine, event,
                         select)
 from sqlalchemy.engine import Engine
 
-from bot.knowledge.files import Entry, Knowledge, School, Topic
+from bot.knowledge.model import Entry, Knowledge, School, Topic
 
 metadata = MetaData()
 
@@ -38,6 +38,11 @@ entries_table = Table(
     Column("sources", JSON, nullable=False),
     Column("as_of", String(7), nullable=False),
     Column("changes_yearly", Boolean, nullable=False),
+    Column("facts", JSON, nullable=False),       # {"figure": "source URL"}
+    Column("review_by", String(10)),             # ISO date
+    Column("cycle", String(7)),
+    Column("cycle_ends", String(10)),
+    Column("confirm", JSON, nullable=False),     # {"en": "Office, phone", "es": ...}
 )
 
 schools_table = Table(
@@ -55,7 +60,18 @@ schools_table = Table(
 
 
 def engine_for(url: str) -> Engine:
-    return create_engine(url, future=True)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        # pysqlite opens transactions only before DML, so DROP/CREATE would commit on their own; let
+        # SQLAlchemy issue BEGIN itself so that a build is one transaction on SQLite too.
+        @event.listens_for(engine, "connect")
+        def _no_pysqlite_transactions(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN")
+    return engine
 
 
 def _school_row(school: School, origin: str) -> dict:
@@ -70,12 +86,13 @@ def build(knowledge: Knowledge, url: str) -> dict[str, int]:
     Imported schools survive a rebuild unless a curated record now has the same id.
     """
     engine = engine_for(url)
-    # Curated tables are rebuilt from the files every time (so a schema change needs no migration);
-    # the schools table keeps its imported rows.
-    entries_table.drop(engine, checkfirst=True)
-    topics_table.drop(engine, checkfirst=True)
-    metadata.create_all(engine)
     with engine.begin() as conn:
+        # Curated tables are rebuilt from the files every time (so a schema change needs no migration);
+        # the schools table keeps its imported rows. All of it in this one transaction: a failed build
+        # leaves the previous store as it was (PostgreSQL and SQLite both roll back DDL).
+        entries_table.drop(conn, checkfirst=True)
+        topics_table.drop(conn, checkfirst=True)
+        metadata.create_all(conn)
         conn.execute(schools_table.delete().where(schools_table.c.origin == "curated"))
         if knowledge.schools:
             conn.execute(schools_table.delete().where(schools_table.c.id.in_(list(knowledge.schools))))
@@ -87,7 +104,8 @@ def build(knowledge: Knowledge, url: str) -> dict[str, int]:
                     id=entry.id, topic=entry.topic, position=entry.position,
                     questions={k: list(v) for k, v in entry.questions.items()}, answer=entry.answer,
                     details=entry.details, next_step=entry.next_step, sources=list(entry.sources),
-                    as_of=entry.as_of, changes_yearly=entry.changes_yearly))
+                    as_of=entry.as_of, changes_yearly=entry.changes_yearly, facts=entry.facts,
+                    review_by=entry.review_by, cycle=entry.cycle, cycle_ends=entry.cycle_ends, confirm=entry.confirm))
         for school in knowledge.schools.values():
             conn.execute(schools_table.insert().values(**_school_row(school, "curated")))
     engine.dispose()
@@ -123,15 +141,19 @@ def load(url: str) -> Optional[Knowledge]:
     try:
         from sqlalchemy import inspect
 
-        if not inspect(engine).has_table("entries"):
+        inspector = inspect(engine)
+        if not inspector.has_table("entries"):
             return None
+        if {c.name for c in entries_table.columns} - {c["name"] for c in inspector.get_columns("entries")}:
+            return None   # built by an older version: the caller rebuilds it from the files
         with engine.connect() as conn:
             entries: dict[str, list[Entry]] = {}
             for row in conn.execute(select(entries_table).order_by(entries_table.c.topic, entries_table.c.position)):
                 entries.setdefault(row.topic, []).append(Entry(
                     row.id, row.topic, row.position, {k: tuple(v) for k, v in row.questions.items()},
                     dict(row.answer), dict(row.details), dict(row.next_step), tuple(row.sources), row.as_of,
-                    bool(row.changes_yearly)))
+                    bool(row.changes_yearly), dict(row.facts), row.review_by, row.cycle, row.cycle_ends,
+                    dict(row.confirm)))
             topics = {row.id: Topic(row.id, {"en": row.title_en, "es": row.title_es}, tuple(entries.get(row.id, ())))
                       for row in conn.execute(select(topics_table).order_by(topics_table.c.position))}
             schools = {row.id: School(row.id, row.name, tuple(row.aliases), tuple(row.types), row.level,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Optional
 
-from bot.answers import answer_body
+from bot.knowledge.answers import answer_body
 from bot.knowledge.base import KnowledgeBase, get_kb
 from bot.knowledge.files import LANGS, Entry
 from bot.web import i18n

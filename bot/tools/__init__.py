@@ -1,0 +1,1 @@
+"""Guided tools: plain functions that compute an answer for one family from sourced rules."""

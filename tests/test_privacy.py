@@ -1,0 +1,56 @@
+"""Personal data is replaced by placeholders before anything else sees the text."""
+
+import pytest
+
+from bot.privacy import found_kinds, redact
+
+PII = [
+    ("call me at (213) 555-0142 please", "(213) 555-0142"),
+    ("mi numero es 213-555-0142", "213-555-0142"),
+    ("text 213.555.0142", "213.555.0142"),
+    ("+1 310 555 0199 is my cell", "310 555 0199"),
+    ("my number 3105550199", "3105550199"),
+    ("write to maria.lopez+school@gmail.com", "maria.lopez+school@gmail.com"),
+    ("correo: papa_de_ana@yahoo.com.mx", "papa_de_ana@yahoo.com.mx"),
+    ("his student id is 1234567890", "1234567890"),
+    ("el número de estudiante de mi hija es 009876543", "009876543"),
+    ("student ID: AB12345", "AB12345"),
+    ("we live at 1234 W Olympic Blvd, Apt 5", "1234 W Olympic Blvd"),
+    ("I live at 4321 South Vermont Avenue", "4321 South Vermont Avenue"),
+    ("vivimos en la calle Olympic 1234", "Olympic 1234"),
+    ("Avenida Central #456 en Los Ángeles", "Central #456"),
+    ("SSN 123-45-6789", "123-45-6789"),
+]
+
+KEEP = [
+    "how many points does a sibling give?",
+    "¿cuándo cierra la solicitud? el 14 de noviembre de 2025",
+    "what can my 5th grader apply to in 90011",
+    "grades 6-8 and 9-12 in 2025-26",
+    "the top 9% and $2,750 per student",
+    "que es gate",
+    "3.0 GPA and 15 courses",
+]
+
+
+@pytest.mark.parametrize("text,secret", PII)
+def test_personal_data_is_replaced(text, secret):
+    out = redact(text)
+    assert secret not in out
+    assert "[" in out and "]" in out
+
+
+@pytest.mark.parametrize("text", KEEP)
+def test_questions_without_personal_data_are_unchanged(text):
+    assert redact(text) == text
+
+
+def test_redaction_is_idempotent_and_handles_empty():
+    once = redact("call (213) 555-0142 or mail a@b.org")
+    assert redact(once) == once == "call [phone] or mail [email]"
+    assert redact("") == "" and redact(None) is None
+
+
+def test_found_kinds_names_kinds_not_values():
+    assert found_kinds("a@b.org and (213) 555-0142") == ["email", "phone"]
+    assert found_kinds("nothing here") == []
