@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_view import language
+from bot.menu import SHORT_MENU_CHANNELS
 from bot.tools import results
 
 logger = logging.getLogger(__name__)
@@ -33,7 +34,9 @@ class ActionShowToolResult(Action):
             dispatcher.utter_message(response="utter_no_answer")
             return reset
         sources = result.get("sources") or []
-        dispatcher.utter_message(response="utter_tool_result", result=results.text(state, result, lang),
+        sms = tracker.get_latest_input_channel() in SHORT_MENU_CHANNELS
+        body = results.short_text(state, result, lang) if sms else results.text(state, result, lang)
+        dispatcher.utter_message(response="utter_tool_result", result=body,
                                  as_of=result.get("as_of") or "", source=sources[0] if sources else "")
         dispatcher.utter_message(json_message=results.payload(state, lang, result))
         logger.info("tool result tool=%s lang=%s", state["tool"], lang)

@@ -87,6 +87,14 @@ def _print_grounding() -> None:
     print(f"entries resting only on a stale third-party page: {len(report.stale_third_party_entries)}")
     for entry in report.stale_third_party_entries:
         print(f"  {entry.id}")
+    from bot.knowledge.coverage import by_topic
+
+    coverage = by_topic(files.coverage)
+    total_covered = sum(c for _, c, _ in coverage.values())
+    total = sum(c + m for _, c, m in coverage.values())
+    print(f"official FAQ coverage (knowledge/coverage.yml): {total_covered} of {total} questions answered")
+    for topic_id, (pages, covered, missing) in sorted(coverage.items()):
+        print(f"  {topic_id:30} {pages:2} page(s) {covered:3} covered {missing:3} not covered")
 
 
 def _kb_stale(args: argparse.Namespace) -> int:
@@ -334,6 +342,12 @@ def build_parser() -> argparse.ArgumentParser:
     points.add_argument("--lang", choices=("en", "es"), default="en")
     points.add_argument("--json", action="store_true", help="print the result as JSON")
     points.set_defaults(func=_points)
+    from bot.tools import ag_check
+
+    ag_check.add_parser(sub)
+    from bot.tools.options import add_parser as add_options
+
+    add_options(sub)
     return parser
 
 

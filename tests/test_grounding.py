@@ -195,3 +195,20 @@ def test_contacts_registry_rejects_a_malformed_or_repeated_number(tmp_path):
 ])
 def test_figures_are_normalized_the_same_in_both_languages(lang, text, expected):
     assert figures(text, lang) == expected
+
+
+def test_coverage_file_is_checked_and_counted(tmp_path):
+    from bot.knowledge.coverage import by_topic
+
+    write_kb(tmp_path)
+    (tmp_path / "coverage.yml").write_text(yaml.safe_dump({"pages": [{
+        "url": OFFICIAL, "topic": "magnet_points", "questions": [
+            {"q": "What are magnet points?", "entry": "magnet_points.overview"},
+            {"q": "Can I fax it?", "not_covered": "not in the knowledge base yet"},
+            {"q": "What is a lottery?", "entry": "magnet_points.nothing"},
+            {"q": "Both?", "entry": "magnet_points.overview", "not_covered": "x"}]}]}))
+    knowledge = load_knowledge(tmp_path)
+    found = problems(knowledge)
+    assert any("unknown entry 'magnet_points.nothing'" in p for p in found)
+    assert any("'Both?': give either 'entry' or 'not_covered: reason'" in p for p in found)
+    assert by_topic(knowledge.coverage) == {"magnet_points": (1, 1, 1)}

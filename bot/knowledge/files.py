@@ -393,4 +393,8 @@ def load_knowledge(directory: Path, topic_ids: Optional[Iterable[str]] = None) -
         used |= {url for school in schools.values() for url in school.sources}
         for url in sorted(used - set(registries.sources)):
             problems.append(Problem("sources.yml", url, "source is used but not in the registry (give its year)"))
-    return Knowledge(topics, schools, problems, registries.contacts, registries.cycles, registries.sources)
+    from bot.knowledge.coverage import read_coverage
+
+    coverage = read_coverage(directory / "coverage.yml", seen_entries, topic_ids, problems)
+    return Knowledge(topics, schools, problems, registries.contacts, registries.cycles, registries.sources,
+                     coverage)

@@ -92,6 +92,7 @@ class Knowledge:
     contacts: dict[str, Contact] = field(default_factory=dict)
     cycles: dict[str, Cycle] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)   # URL -> {kind, year}
+    coverage: list[Any] = field(default_factory=list)                  # coverage.CoveredQuestion
 
     @property
     def entries(self) -> list[Entry]:

@@ -76,13 +76,13 @@ TEXT: dict[str, dict[str, str]] = {
     "detail_g": {"en": "An a–f course beyond those required, or a course approved as \"g\".",
                  "es": "Una clase a–f además de las que se piden, o una clase aprobada como \"g\"."},
     # flags on single rows
-    "d_grade": {"en": "Row {row}: {course} ({grade}, {grade_level}). A D counts toward the LAUSD diploma (the Board "
+    "d_grade": {"en": "{course} ({grade}, {grade_level}). A D counts toward the LAUSD diploma (the Board "
                       "has accepted D since June 2015) but not for UC or CSU, which need a C or better. {remedy}",
-                "es": "Fila {row}: {course} ({grade}, {grade_level}). Una D cuenta para el diploma de LAUSD (la "
+                "es": "{course} ({grade}, {grade_level}). Una D cuenta para el diploma de LAUSD (la "
                       "Junta la acepta desde junio de 2015), pero no para UC ni CSU, que piden C o más. {remedy}"},
-    "f_grade": {"en": "Row {row}: {course} ({grade}, {grade_level}). An F earns no credit, neither for the LAUSD "
+    "f_grade": {"en": "{course} ({grade}, {grade_level}). An F earns no credit, neither for the LAUSD "
                       "diploma nor for UC or CSU. {remedy}",
-                "es": "Fila {row}: {course} ({grade}, {grade_level}). Una F no da crédito, ni para el diploma de "
+                "es": "{course} ({grade}, {grade_level}). Una F no da crédito, ni para el diploma de "
                       "LAUSD ni para UC o CSU. {remedy}"},
     "remedy_repeated": {"en": "It was taken again in {grade_level} with {grade}: a repeat with a C or better makes "
                               "it up.",
@@ -107,20 +107,21 @@ TEXT: dict[str, dict[str, str]] = {
                             "electives cannot be validated). See the counselor.",
                       "es": "Para recuperarla, repita la clase y saque C o más (historia, inglés, artes y "
                             "optativas no se pueden validar). Hable con el consejero."},
-    "c_minus": {"en": "Row {row}: {course} ({grade}, {grade_level}). A C- may not count for UC or CSU: UC and the "
+    "c_minus": {"en": "{course} ({grade}, {grade_level}). A C- may not count for UC or CSU: UC and the "
                       "CSU system page ask for a C or better, while some CSU campus pages accept a C-. Not counted "
                       "here: confirm with the counselor. It does count for the LAUSD diploma.",
-                "es": "Fila {row}: {course} ({grade}, {grade_level}). Es posible que una C- no cuente para UC ni "
+                "es": "{course} ({grade}, {grade_level}). Es posible que una C- no cuente para UC ni "
                       "CSU: la UC y la página general de CSU piden C o más, aunque algunas páginas de campus de CSU "
                       "aceptan C-. Aquí no se cuenta: confírmelo con el consejero. Sí cuenta para el diploma de "
                       "LAUSD."},
-    "pass_grade": {"en": "Row {row}: {course} ({grade}, {grade_level}). A-G courses need a letter grade; UC "
+    "pass_grade": {"en": "{course} ({grade}, {grade_level}). A-G courses need a letter grade; UC "
                          "accepted Pass or Credit only for courses taken from winter 2020 through summer 2021. Not "
                          "counted here: confirm with the counselor.",
-                   "es": "Fila {row}: {course} ({grade}, {grade_level}). Las clases A-G necesitan calificación con "
+                   "es": "{course} ({grade}, {grade_level}). Las clases A-G necesitan calificación con "
                          "letra; la UC aceptó Pass o Credit (aprobado o crédito) solo en clases tomadas del invierno "
                          "de 2020 al verano de 2021. Aquí no se cuenta: confírmelo con el consejero."},
     "area_course": {"en": "an area {area} course", "es": "una clase del área {area}"},
+    "row_prefix": {"en": "Row {row}: ", "es": "Fila {row}: "},
     # flags on the mix inside an area (named courses only)
     "mix_us_history": {"en": "a) History: no U.S. History among these courses; UC, CSU and the LAUSD diploma all "
                              "ask for a year of it (UC and CSU also accept ½ year plus ½ year of civics or "
@@ -327,6 +328,7 @@ class _Row:
     grade: str                    # normalized: "B+", "C-", "P"
     uc: str                       # "counts" | "unconfirmed" | "low" | "pass"
     lausd: bool                   # counts for the LAUSD diploma
+    numbered: bool = False        # the input named its row (a file): flags then start "Row N:"
 
 
 def _grade_level(year: int, lang: str) -> str:
@@ -406,7 +408,7 @@ def _parse(raw: dict[str, Any], row: int, rules: Rules, lang: str) -> tuple[Opti
     if errors:
         return None, errors
     label = known.name if known else (course_text or None)
-    return _Row(row, area, label, known, year, grade, uc, lausd), []
+    return _Row(row, area, label, known, year, grade, uc, lausd, "row" in raw), []
 
 
 def _parse_all(courses: list[dict[str, Any]], rules: Rules, lang: str) -> tuple[list[_Row], list[str]]:
@@ -482,7 +484,8 @@ def check(courses: list[dict[str, Any]], *, lang: str = "en", rules: Optional[Ru
     """The check as {"summary", "areas", "flags", "notes", "as_of", "sources"}, texts in `lang`.
 
     Each course is {"area": "a".."g" and/or "course": a known name, "year": 9-12 (7/8 for math and language),
-    "grade": A-F with +/- or P}, optionally "row" (the number to name it by). Bad rows raise ValueError."""
+    "grade": A-F with +/- or P}, optionally "row" (its number in a file: flag texts then start "Row N:"; without
+    it rows are numbered from 1 but the texts do not show it). Bad rows raise ValueError."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}")
     rules = rules or load_rules()
@@ -521,7 +524,11 @@ def check(courses: list[dict[str, Any]], *, lang: str = "en", rules: Optional[Ru
     flags: list[dict[str, Any]] = []
     for row in sorted(rows, key=lambda r: r.row):
         course = row.label or TEXT["area_course"][lang].format(area=row.area)
-        values = {"row": row.row, "course": course, "grade": row.grade, "grade_level": _grade_level(row.year, lang)}
+        if row.numbered:
+            course = TEXT["row_prefix"][lang].format(row=row.row) + course
+        else:
+            course = course[0].upper() + course[1:]
+        values = {"course": course, "grade": row.grade, "grade_level": _grade_level(row.year, lang)}
         if row.uc == "low":
             kind = "f_grade" if row.grade.startswith("F") else "d_grade"
             flags.append(_flag(kind, TEXT[kind][lang].format(remedy=_remedy(row, rows, rules, lang), **values),
@@ -602,9 +609,13 @@ def read_csv(path: Path | str, *, lang: str = "en", rules: Optional[Rules] = Non
     rules = rules or load_rules()
     path = Path(path)
     try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         return [], [TEXT["err_unreadable"][lang].format(path=path, error=error)]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")      # a spreadsheet saved as "CSV" on Windows
     lines = text.splitlines()
     header = lines[0] if lines else ""
     delimiter = max((",", ";", "\t"), key=header.count)

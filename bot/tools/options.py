@@ -9,11 +9,10 @@ guessed: the family is sent to the District's Resident School Identifier.
 from __future__ import annotations
 
 import argparse
-import calendar
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
@@ -54,12 +53,14 @@ TEXT: dict[str, dict[str, str]] = {
                        "es": "Solicitudes a tiempo para el ciclo escolar {cycle}: del {opens} al {date}."},
     "on_time_deadline": {"en": "On-time deadline for the {cycle} school year: {date}.",
                          "es": "Fecha límite de las solicitudes a tiempo para el ciclo escolar {cycle}: {date}."},
+    "route_deadline": {"en": "Deadline for the {cycle} school year: {date}.",
+                       "es": "Fecha límite para el ciclo escolar {cycle}: {date}."},
     "late_opens": {"en": "The on-time deadline for the {cycle} school year ({passed}) has passed. Late applications "
                          "open {date}; they are placed in the order received, only where seats remain, and earn "
                          "no magnet points.",
-                   "es": "Ya pasó la fecha límite de las solicitudes a tiempo para el ciclo escolar {cycle} ({passed}). "
-                         "Las solicitudes tardías se abren el {date}; se atienden en el orden en que llegan, solo "
-                         "donde quedan lugares, y no reciben puntos de magnet."},
+                   "es": "Ya pasó la fecha límite de las solicitudes a tiempo para el ciclo escolar {cycle} "
+                         "({passed}). Las solicitudes tardías se abren el {date}; se atienden en el orden en que "
+                         "llegan, solo donde quedan lugares, y no reciben puntos de magnet."},
     "late_open_now": {"en": "The on-time deadline for the {cycle} school year has passed; late applications are "
                             "placed in the order received, only where seats remain, and earn no magnet points. "
                             "choices.lausd.net lists the programs that still have seats.",
@@ -67,20 +68,26 @@ TEXT: dict[str, dict[str, str]] = {
                             "solicitudes tardías se atienden en el orden en que llegan, solo donde quedan lugares, y "
                             "no reciben puntos de magnet. choices.lausd.net indica los programas que aún tienen "
                             "lugares."},
-    "pattern.choices": {"en": "We have no sourced dates for the {cycle} school year yet: they are posted at "
+    "cycle_over": {"en": "The application dates we have for the {cycle} school year have all passed. "
+                         "choices.lausd.net lists the programs that still have seats; late applications are placed "
+                         "in the order received, only where seats remain.",
+                   "es": "Ya pasaron todas las fechas de solicitud que tenemos para el ciclo escolar {cycle}. "
+                         "choices.lausd.net indica los programas que aún tienen lugares; las solicitudes tardías se "
+                         "atienden en el orden en que llegan, solo donde quedan lugares."},
+    "pattern.choices": {"en": "We don't have the dates for the {cycle} school year yet: LAUSD posts them at "
                               "choices.lausd.net. Usually the on-time window runs from October to mid-November, and "
                               "late applications open in early February.",
-                        "es": "Todavía no tenemos fechas confirmadas para el ciclo escolar {cycle}: se publican en "
+                        "es": "Todavía no tenemos las fechas del ciclo escolar {cycle}: LAUSD las publica en "
                               "choices.lausd.net. Normalmente las solicitudes a tiempo se reciben de octubre a "
                               "mediados de noviembre, y las tardías se abren a principios de febrero."},
     "pattern.zones_of_choice": {"en": "Zones of Choice dates for the {cycle} school year are posted at apply.lausd.net "
                                       "and zoc.lausd.org. Usually the application is taken in the fall, in the same "
                                       "window as Choices (October to mid-November).",
                                 "es": "Las fechas de Zonas de Opción para el ciclo escolar {cycle} se publican en "
-                                      "apply.lausd.net y zoc.lausd.org. Normalmente la solicitud se recibe en otoño, en "
-                                      "el mismo periodo que Choices (de octubre a mediados de noviembre)."},
-    "pattern.open_enrollment": {"en": "Open Enrollment dates for the {cycle} school year are posted at apply.lausd.net. "
-                                      "Usually it runs from late April to mid-May.",
+                                      "apply.lausd.net y zoc.lausd.org. Normalmente la solicitud se recibe en otoño, "
+                                      "en el mismo periodo que Choices (de octubre a mediados de noviembre)."},
+    "pattern.open_enrollment": {"en": "Open Enrollment dates for the {cycle} school year are posted at "
+                                      "apply.lausd.net. Usually it runs from late April to mid-May.",
                                 "es": "Las fechas de Open Enrollment para el ciclo escolar {cycle} se publican en "
                                       "apply.lausd.net. Normalmente es de finales de abril a mediados de mayo."},
     "pattern.charter_lottery": {"en": "Each independent charter sets its own application and lottery dates, often "
@@ -88,19 +95,19 @@ TEXT: dict[str, dict[str, str]] = {
                                 "es": "Cada escuela chárter independiente fija sus propias fechas de solicitud y de "
                                       "sorteo, a menudo entre octubre y febrero: revise la página web de cada escuela "
                                       "o llame."},
-    "phase.window": {"en": "In a usual year the on-time window would be open now; confirm the exact deadline first.",
-                     "es": "En un año normal el periodo de solicitudes a tiempo estaría abierto ahora; confirme "
-                           "primero la fecha límite exacta."},
-    "phase.after_window": {"en": "In a usual year the on-time window would already be closed, and late applications "
-                                 "would open in early February.",
-                           "es": "En un año normal el periodo de solicitudes a tiempo ya habría cerrado, y las "
-                                 "solicitudes tardías se abrirían a principios de febrero."},
-    "phase.late": {"en": "In a usual year late applications would already be open.",
-                   "es": "En un año normal las solicitudes tardías ya estarían abiertas."},
-    "phase.zones_after": {"en": "In a usual year the fall window would already be closed; if you missed it, use the "
-                                "Contact Us page on zoc.lausd.org.",
-                          "es": "En un año normal el periodo de otoño ya habría cerrado; si se le pasó, use la página "
-                                "de contacto de zoc.lausd.org."},
+    "phase.window": {"en": "If this cycle follows the usual pattern, the on-time window is open now; confirm the "
+                           "exact deadline first.",
+                     "es": "Si este ciclo sigue el patrón habitual, el periodo de solicitudes a tiempo está abierto "
+                           "ahora; primero confirme la fecha límite exacta."},
+    "phase.after_window": {"en": "If this cycle follows the usual pattern, the on-time window has already closed.",
+                           "es": "Si este ciclo sigue el patrón habitual, el periodo de solicitudes a tiempo ya "
+                                 "cerró."},
+    "phase.late": {"en": "If this cycle follows the usual pattern, late applications are already open.",
+                   "es": "Si este ciclo sigue el patrón habitual, las solicitudes tardías ya están abiertas."},
+    "phase.zones_after": {"en": "If this cycle follows the usual pattern, the fall window has already closed; if you "
+                                "missed it, use the Contact Us page on zoc.lausd.org.",
+                          "es": "Si este ciclo sigue el patrón habitual, el periodo de otoño ya cerró; si se le pasó, "
+                                "use la página de contacto (Contact Us) de zoc.lausd.org."},
     # neighborhood school
     "neighborhood": {"en": "Every K-12 student who lives in LAUSD has a seat at the neighborhood (resident) school, "
                            "with no application and no lottery. Enter your home address in LAUSD's Resident School "
@@ -164,8 +171,9 @@ TEXT: dict[str, dict[str, str]] = {
                         "de usted."},
     "district_order": {"en": "Schools whose sourced local district matches \"{district}\" are listed first; LAUSD has "
                              "reorganized its local districts, so these names are historical.",
-                       "es": "Las escuelas cuyo distrito local confirmado coincide con \"{district}\" aparecen primero; "
-                             "LAUSD ha reorganizado sus distritos locales, así que esos nombres son históricos."},
+                       "es": "Las escuelas cuyo distrito local confirmado coincide con \"{district}\" aparecen "
+                             "primero; LAUSD ha reorganizado sus distritos locales, así que esos nombres son "
+                             "históricos."},
     "interest_none": {"en": "No program on this list matches \"{interest}\" for this child.",
                       "es": "Ningún programa de esta lista coincide con \"{interest}\" para este niño."},
     # CLI
@@ -218,7 +226,17 @@ def rules_from_data(data: Mapping[str, Any]) -> Rules:
 @lru_cache(maxsize=4)
 def load_rules(path: Optional[Path] = None) -> Rules:
     path = path or config.knowledge_dir() / "tools" / "options.yml"
-    return rules_from_data(yaml.safe_load(path.read_text("utf-8")))
+    return rules_from_data(yaml.safe_load(render_contacts(path.read_text("utf-8"))))
+
+
+def render_contacts(text: str) -> str:
+    """Phone numbers come from knowledge/contacts.yml: {phone:ID} is filled in here (names stay in the text,
+    in its language)."""
+    from bot.knowledge.files import Problem, read_contacts, render
+
+    problems: list[Problem] = []
+    contacts = read_contacts(config.knowledge_dir() / "contacts.yml", problems)
+    return render(text, "en", contacts)
 
 
 def _cycle_dates(raw: Any) -> dict[str, CycleDates]:
@@ -312,14 +330,15 @@ def _day(value: str) -> tuple[date, bool]:
 
 
 def upcoming(value: Optional[str], today: date) -> bool:
-    """Whether a sourced date is still ahead. A month without a day counts only before that month starts."""
+    """Whether a sourced date is still ahead (a deadline counts on its own day). A month without a day
+    counts only before that month starts: "early April" may be over on April 10."""
     if not value:
         return False
     try:
-        day, _ = _day(value)
+        day, exact = _day(value)
     except ValueError:
         return False
-    return day > today
+    return day >= today if exact else day > today
 
 
 def format_date(value: str, lang: str) -> str:
@@ -358,7 +377,9 @@ def next_deadline(route: str, *, start: int, cycle_id: str, today: date, cycles:
     if route == "charter_lottery":
         return result("school_dates", TEXT["pattern.charter_lottery"][lang])
     cycle = cycles.get(cycle_id)
-    over = cycle is None or (cycle.ends is not None and not upcoming(cycle.ends, today - timedelta(days=1)))
+    over = cycle is not None and cycle.ends is not None and not upcoming(cycle.ends, today)
+    if cycle is not None and over and route == "choices":
+        return result("cycle_over", TEXT["cycle_over"][lang].format(cycle=cycle_id), None, cycle.sources)
     if cycle is not None and not over:
         keys = spec.get("cycle_keys") or []
         dates = cycle.dates
@@ -379,7 +400,7 @@ def next_deadline(route: str, *, start: int, cycle_id: str, today: date, cycles:
                                                        passed=format_date(passed, lang) if passed else "")
                 text = text.replace(" ()", "")
             else:
-                text = format_date(value, lang)
+                text = TEXT["route_deadline"][lang].format(cycle=cycle_id, date=format_date(value, lang))
             return result(key, text, value, cycle.sources)
         late = dates.get("late_opens")
         if route == "choices" and late and not upcoming(late, today):
@@ -391,7 +412,6 @@ def next_deadline(route: str, *, start: int, cycle_id: str, today: date, cycles:
     elif route == "zones_of_choice" and phase in ("after_window", "late"):
         text += " " + TEXT["phase.zones_after"][lang]
     return result("pattern", text)
-
 
 
 # ---- catalog ------------------------------------------------------------------------------------------------
@@ -443,7 +463,7 @@ def _pick_schools(schools: list[Any], program: Mapping[str, Any], grade: str, zi
         region = fold(str(school.extra.get("region", "")))
         if district and region and all(re.search(rf"\b{re.escape(w)}\b", region) for w in district.split()):
             matches.append("local_district")
-        if languages & offered:
+        if "dual_language" in types and languages & offered:
             matches.append("language")
         if words and words & set(re.findall(r"[a-z0-9]+", fold(school.name))):
             matches.append("interest")
@@ -520,6 +540,7 @@ def find_options(*, grade: Any, in_lausd: bool = True, zip_code: Optional[str] =
         programs.append({
             "id": program["id"], "name": program["name"][lang], "route": route,
             "route_text": TEXT[f"route.{route}"][lang],
+            "text": f"{program['name'][lang]}: {TEXT[f'route.{route}'][lang]}",   # one line for chat
             "next_deadline": next_deadline(route, start=start, cycle_id=cycle_id, today=today, cycles=cycle_map,
                                            rules=rules, lang=lang),
             "why": why, "topic": program["topic"],
