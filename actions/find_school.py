@@ -10,8 +10,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_view import language
-from bot import catalog_text
-from bot.catalog import topic_for
+from bot.knowledge import catalog_text
+from bot.knowledge.catalog import topic_for
 from bot.knowledge.base import get_kb
 
 logger = logging.getLogger(__name__)

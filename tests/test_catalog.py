@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.catalog import Catalog, areas, topic_for
+from bot.knowledge.catalog import Catalog, areas, topic_for
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from typing import Optional
 
 import requests
 
-from bot.catalog import Catalog
+from bot.knowledge.catalog import Catalog
 
 from bot.knowledge.files import LEVELS, PROGRAM_TYPES, SCHOOL_YEAR, URL, School
 
