@@ -9,18 +9,13 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
+from bot.knowledge.program_types import REGISTRY
+
 TOPIC_INTENT_PREFIX = "ask_"
 FOLLOWUP_INTENT = "followup"
 # Asking for a person is answered with the sourced contact entry (offices and phones), not a guess.
 HUMAN_INTENT = "request_human"
 HUMAN_TOPIC = "contact_help"
-
-# program_type entity values (data/nlu/synonyms.yml) to the topic that explains them
-PROGRAM_TOPICS = {
-    "magnet": "magnet_programs", "gifted_magnet": "gifted_magnets", "sas": "sas", "pilot": "pilot_schools",
-    "charter": "charter_schools", "community_school": "community_schools", "dual_language": "dual_language",
-    "gate": "gate", "pwt": "permits_with_transportation", "heet": "heet",
-}
 
 
 def topic_for_message(intent: str, program_types: Iterable[str], last_topic: Optional[str]) -> Optional[str]:
@@ -30,8 +25,9 @@ def topic_for_message(intent: str, program_types: Iterable[str], last_topic: Opt
         return HUMAN_TOPIC
     if intent == FOLLOWUP_INTENT:
         for program in program_types:
-            if program in PROGRAM_TOPICS:
-                return PROGRAM_TOPICS[program]
+            topic = REGISTRY.topic_of_entity(program)
+            if topic:
+                return topic
         return last_topic
     return None
 

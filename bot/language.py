@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-SUPPORTED = ("en", "es")
+LANGUAGES = ("en", "es")  # every text the bot sends exists in each of these
 DEFAULT = "en"
 
 # Words that mark a language. Weight 2: grammar words; a message's grammar decides its language.
@@ -154,9 +154,9 @@ def _detector_factory():
     factory = DetectorFactory()
     factory.seed = 0
     profiles = Path(langdetect.__file__).parent / "profiles"
-    for index, code in enumerate(SUPPORTED):
+    for index, code in enumerate(LANGUAGES):
         data = json.loads((profiles / code).read_text(encoding="utf-8"))
-        factory.add_profile(LangProfile(**data), index, len(SUPPORTED))
+        factory.add_profile(LangProfile(**data), index, len(LANGUAGES))
     return factory
 
 
@@ -196,7 +196,7 @@ def normalize_code(value: object) -> Optional[str]:
     code = value.strip().lower().replace("_", "-")
     aliases = {"spanish": "es", "espanol": "es", "español": "es", "english": "en", "ingles": "en", "inglés": "en"}
     code = aliases.get(code, code.split("-")[0])
-    return code if code in SUPPORTED else None
+    return code if code in LANGUAGES else None
 
 
 @dataclass(frozen=True)

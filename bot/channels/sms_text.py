@@ -8,7 +8,7 @@ from typing import Optional
 
 import yaml
 
-from bot.language import SUPPORTED
+from bot.language import LANGUAGES
 
 TEXT_FILE = Path(__file__).with_name("sms_text.yml")
 
@@ -20,6 +20,6 @@ def texts() -> dict[str, dict[str, str]]:
 
 def say(key: str, lang: Optional[str] = None, **values: object) -> str:
     """The text `key` in `lang`; with no known language, the English text then the Spanish one."""
-    if lang in SUPPORTED:
+    if lang in LANGUAGES:
         return texts()[key][lang].format(**values).strip()
-    return "\n\n".join(say(key, code, **values) for code in SUPPORTED)
+    return "\n\n".join(say(key, code, **values) for code in LANGUAGES)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from bot.knowledge.files import School
+from bot.knowledge.program_types import REGISTRY
 from bot.language import fold
 
 GENERIC = set("""
@@ -25,27 +26,6 @@ SHORT_FORMS = {"prep": "preparatory", "wash": "washington", "st": "street", "ave
                "hs": "high", "ms": "middle", "es": "elementary", "ctr": "center", "cntr": "center"}
 WORD = re.compile(r"[a-z0-9ñ]+")
 MIN_MATCH = 0.75
-
-# Program types, as families name them, to the topic that explains them.
-TYPE_TOPICS = {
-    "magnet": "magnet_programs", "gifted_magnet": "gifted_magnets", "highly_gifted_magnet": "gifted_magnets",
-    "sas": "sas", "pilot": "pilot_schools", "charter_independent": "charter_schools",
-    "charter_affiliated": "charter_schools", "community_school": "community_schools",
-    "dual_language": "dual_language", "heet": "heet", "pwt_receiving": "permits_with_transportation",
-    "newcomer": "english_learners", "admission_criteria": "choices_application",
-    "communities_in_schools": "community_schools",
-}
-# Entity values (data/nlu synonyms) to catalog program types.
-ENTITY_TYPES = {
-    "magnet": {"magnet", "gifted_magnet", "highly_gifted_magnet"}, "gifted_magnet": {"gifted_magnet", "highly_gifted_magnet"},
-    "sas": {"sas"}, "pilot": {"pilot"}, "charter": {"charter_independent", "charter_affiliated"},
-    "community_school": {"community_school"}, "dual_language": {"dual_language"}, "heet": {"heet"},
-    "pwt": {"pwt_receiving"}, "gate": {"gifted_magnet", "highly_gifted_magnet", "sas"},
-}
-GRADE_LEVELS = {"tk": "elementary", "kindergarten": "elementary", "elementary": "elementary", "middle": "middle",
-                "high": "high", **{str(n): "elementary" for n in range(1, 6)},
-                **{str(n): "middle" for n in range(6, 9)}, **{str(n): "high" for n in range(9, 13)}}
-
 
 # San Fernando Valley communities inside LAUSD, for "schools in the Valley" (read from a sourced address).
 VALLEY_PLACES = ("van nuys", "north hollywood", "sherman oaks", "studio city", "encino", "tarzana", "woodland hills",
@@ -133,8 +113,8 @@ class Catalog:
     def filter(self, program_type: Optional[str] = None, level: Optional[str] = None,
                area: Optional[str] = None, instruction_language: Optional[str] = None) -> list[School]:
         """Schools of a program type (an entity value), school level, region and language of instruction."""
-        wanted_types = ENTITY_TYPES.get(program_type or "", {program_type} if program_type else set())
-        wanted_level = GRADE_LEVELS.get(level or "", level)
+        wanted_types = REGISTRY.meant_by(program_type)
+        wanted_level = REGISTRY.level_of_grade(level)
         result = []
         for school in self.schools:
             if wanted_types and not wanted_types.intersection(school.types):
@@ -149,14 +129,6 @@ class Catalog:
         return sorted(result, key=lambda s: s.name)
 
 
-def topic_for(types: Iterable[str], preferred: Optional[str] = None) -> str:
+def topic_for(types: Iterable[str], preferred: str | None = None) -> str:
     """The topic that explains a school's program type (for the answer payload)."""
-    types = list(types)
-    if preferred:
-        for t in types:
-            if t in ENTITY_TYPES.get(preferred, {preferred}) and t in TYPE_TOPICS:
-                return TYPE_TOPICS[t]
-    for t in types:
-        if t in TYPE_TOPICS:
-            return TYPE_TOPICS[t]
-    return "neighborhood_school"
+    return REGISTRY.topic_of_school(types, preferred)

@@ -13,17 +13,13 @@ from typing import Any, Iterable, Optional
 
 import yaml
 
-LANGS = ("en", "es")
+from bot.knowledge.program_types import LEVELS, PROGRAM_TYPES
+from bot.language import LANGUAGES as LANGS
+
 ANSWER_MAX_CHARS = 320
 SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]*$", re.IGNORECASE)
 SEED_SOURCE = re.compile(r"^seed:[\w.-]+\.txt$")
-PROGRAM_TYPES = {
-    "magnet", "gifted_magnet", "highly_gifted_magnet", "sas", "pilot", "charter_independent",
-    "charter_affiliated", "community_school", "dual_language", "heet", "pwt_receiving", "newcomer",
-    "admission_criteria", "communities_in_schools",
-}
-LEVELS = {"elementary", "middle", "high", "span", "early_education"}
 
 
 @dataclass(frozen=True)

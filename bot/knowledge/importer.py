@@ -18,8 +18,8 @@ from typing import Optional
 import requests
 
 from bot.knowledge.catalog import Catalog
-
-from bot.knowledge.files import LEVELS, PROGRAM_TYPES, SCHOOL_YEAR, URL, School
+from bot.knowledge.files import SCHOOL_YEAR, URL, School
+from bot.knowledge.program_types import LEVELS, REGISTRY
 
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT_S = 15
@@ -38,14 +38,6 @@ COLUMNS = {
     "as_of": {"as_of", "school_year", "school year", "year"},
     "aliases": {"aliases", "short_names", "short names", "also_known_as"},
 }
-TYPE_WORDS = {
-    "magnet": "magnet", "gifted magnet": "gifted_magnet", "gifted/high ability magnet": "gifted_magnet",
-    "highly gifted magnet": "highly_gifted_magnet", "sas": "sas", "school for advanced studies": "sas",
-    "pilot": "pilot", "independent charter": "charter_independent", "affiliated charter": "charter_affiliated",
-    "community school": "community_school", "dual language": "dual_language", "dle": "dual_language",
-    "heet": "heet", "pwt": "pwt_receiving", "newcomer": "newcomer",
-}
-
 
 class ImportError_(Exception):
     """The export could not be read at all (bad URL, too large, not CSV)."""
@@ -108,10 +100,9 @@ def _column_map(header: list[str]) -> dict[str, int]:
 def _program_types(value: str) -> tuple[list[str], list[str]]:
     types, unknown = [], []
     for part in re.split(r"[;|,]", value):
-        word = part.strip().lower()
-        if not word:
+        if not part.strip():
             continue
-        kind = word if word in PROGRAM_TYPES else TYPE_WORDS.get(word)
+        kind = REGISTRY.from_export(part)
         (types if kind else unknown).append(kind or part.strip())
     return types, unknown
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
 
-from bot.knowledge.files import LANGS, Entry
-from bot.language import fold
+from bot.knowledge.files import Entry
+from bot.language import LANGUAGES, fold
 
 QUESTION_WEIGHT = 2  # a match on a question phrasing counts more than one on the answer text
 
@@ -31,7 +31,7 @@ def _pipeline(lang: str):
 
 @lru_cache(maxsize=None)
 def _stop_words() -> frozenset[str]:
-    return frozenset(fold(w) for lang in LANGS for w in _pipeline(lang).Defaults.stop_words)
+    return frozenset(fold(w) for lang in LANGUAGES for w in _pipeline(lang).Defaults.stop_words)
 
 
 @lru_cache(maxsize=4096)
@@ -39,7 +39,7 @@ def terms(text: str) -> tuple[str, ...]:
     """Accent-folded lemmas of `text` under both languages, without stop words or punctuation."""
     stop = _stop_words()
     found: list[str] = []
-    for lang in LANGS:
+    for lang in LANGUAGES:
         for token in _pipeline(lang)(text[:2000]):
             if token.is_punct or token.is_space:
                 continue
@@ -65,7 +65,7 @@ class EntryIndex:
         self.docs: list[Counter] = []
         for entry in self.entries:
             doc: Counter = Counter()
-            for lang in LANGS:
+            for lang in LANGUAGES:
                 for question in entry.questions.get(lang, ()):
                     for term in terms(question):
                         doc[term] += QUESTION_WEIGHT

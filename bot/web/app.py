@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot import config
+from bot.language import LANGUAGES
 from bot.web import i18n, staff
 
 logger = logging.getLogger(__name__)
@@ -182,7 +183,7 @@ async def staff_ask(request: web.Request) -> web.Response:
         result = await loop.run_in_executor(None, staff.lookup, question)
     except staff.BadQuestion as error:
         return web.json_response({"error": error.messages}, status=400)
-    result["copy"] = {lang: staff.as_text(result, lang) for lang in ("en", "es")}
+    result["copy"] = {lang: staff.as_text(result, lang) for lang in LANGUAGES}
     return web.json_response(result)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from bot.language import normalize_code
+from bot.language import LANGUAGES, normalize_code
 
 PHONE = "(213) 241-6572"  # LAUSD Student Integration Services (knowledge/topics/contact_help.yml)
 
@@ -83,7 +83,7 @@ def text(key: str, lang: str = "en", **values: object) -> str:
 
 def both(key: str, **values: object) -> dict[str, str]:
     """A string in both languages, as the JSON APIs send it."""
-    return {lang: text(key, lang, **values) for lang in ("en", "es")}
+    return {lang: text(key, lang, **values) for lang in LANGUAGES}
 
 
 def page_language(requested: Optional[str] = None, accept_language: Optional[str] = None) -> str:

@@ -11,7 +11,8 @@ from typing import Optional
 
 from bot.answers import answer_body
 from bot.knowledge.base import KnowledgeBase, get_kb
-from bot.knowledge.files import LANGS, Entry
+from bot.knowledge.files import Entry
+from bot.language import LANGUAGES
 from bot.web import i18n
 
 MAX_QUESTION_CHARS = 500
@@ -48,14 +49,14 @@ def _summary(entry: Entry, kb: KnowledgeBase) -> dict:
     return {
         "id": entry.id,
         "topic": entry.topic,
-        "title": dict(topic.title) if topic else {lang: entry.topic for lang in LANGS},
-        "question": {lang: entry.questions[lang][0] for lang in LANGS},
+        "title": dict(topic.title) if topic else {lang: entry.topic for lang in LANGUAGES},
+        "question": {lang: entry.questions[lang][0] for lang in LANGUAGES},
     }
 
 
 def _answer(entry: Entry, kb: KnowledgeBase) -> dict:
     return {**_summary(entry, kb),
-            "text": {lang: answer_body(entry, lang) for lang in LANGS},
+            "text": {lang: answer_body(entry, lang) for lang in LANGUAGES},
             "sources": list(entry.sources),
             "as_of": entry.as_of,
             "changes_yearly": entry.changes_yearly}
@@ -94,10 +95,10 @@ def terminal_text(result: dict) -> str:
     """`camino ask`'s output: the answer in English, then in Spanish, then sources and other matches."""
     answer = result["answer"]
     if answer is None:
-        return "\n".join(result["message"][lang] for lang in LANGS)
+        return "\n".join(result["message"][lang] for lang in LANGUAGES)
     lines = [f"{answer['title']['en']} / {answer['title']['es']}  ({_bilingual('school_year')}: {answer['as_of']})"]
     if answer["changes_yearly"]:
-        lines += [i18n.text("changes_yearly", lang) for lang in LANGS]
+        lines += [i18n.text("changes_yearly", lang) for lang in LANGUAGES]
     for lang, label in (("en", "english"), ("es", "spanish")):
         heading = f"── {i18n.text(label, lang)} "
         lines += ["", heading + "─" * max(3, 60 - len(heading)), answer["question"][lang], "", answer["text"][lang]]
