@@ -102,3 +102,29 @@ def running_bot(kb):
     finally:
         down = subprocess.run([camino, "down"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         assert down.returncode == 0, down.stderr
+
+
+# The SMS/WhatsApp channel tests (tests/sms_harness.py): the channel's store, a stub bot, and a phone that posts
+# signed webhooks to the channel served in front of that bot.
+@pytest.fixture
+def sms_state(tmp_path):
+    from bot.channels.sms.state import SmsState
+
+    return SmsState(f"sqlite:///{tmp_path / 'twilio.db'}")
+
+
+@pytest.fixture
+def stub_bot():
+    from sms_harness import StubBot
+
+    return StubBot()
+
+
+@pytest.fixture
+def phone(sms_state, stub_bot):
+    from sms_harness import BASE, TOKEN, Phone, serve
+
+    from bot.channels.twilio import TwilioInput
+
+    with serve(TwilioInput(auth_token=TOKEN, public_base_url=BASE, state=sms_state, reply_timeout=5), stub_bot) as url:
+        yield Phone(url, stub_bot)

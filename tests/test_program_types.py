@@ -32,8 +32,11 @@ def test_entity_values_are_the_nlu_program_type_values():
     """Every program_type value the training data annotates is a registry entity, and each is a synonym."""
     text = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "data" / "nlu").glob("*.yml"))
     annotated = set(re.findall(r'"entity": *"program_type", *"value": *"(\w+)"', text))
-    synonyms = {block["synonym"] for block in yaml.safe_load((ROOT / "data" / "nlu" / "synonyms.yml").read_text())["nlu"]
-                if "synonym" in block}
+    synonyms = {
+        block["synonym"]
+        for block in yaml.safe_load((ROOT / "data" / "nlu" / "synonyms.yml").read_text())["nlu"]
+        if "synonym" in block
+    }
     entities = {p.entity for p in REGISTRY.types.values() if p.entity}
     assert annotated == entities
     assert entities <= synonyms
@@ -42,29 +45,60 @@ def test_entity_values_are_the_nlu_program_type_values():
 def test_levels_and_grades():
     assert LEVELS == {"elementary", "middle", "high", "span", "early_education"}
     assert [REGISTRY.level_of_grade(g) for g in ("tk", "kindergarten", "5", "6", "8", "9", "12", "high")] == [
-        "elementary", "elementary", "elementary", "middle", "middle", "high", "high", "high"]
+        "elementary",
+        "elementary",
+        "elementary",
+        "middle",
+        "middle",
+        "high",
+        "high",
+        "high",
+    ]
     assert REGISTRY.level_of_grade("span") == "span" and REGISTRY.level_of_grade(None) is None
 
 
 # What the tables the registry replaced said (bot/catalog.py ENTITY_TYPES, bot/dialogue.py PROGRAM_TOPICS,
 # bot/knowledge/importer.py TYPE_WORDS, actions/find_school.py LIST_LABEL).
 ENTITY_TYPES = {
-    "magnet": {"magnet", "gifted_magnet", "highly_gifted_magnet"}, "gifted_magnet": {"gifted_magnet", "highly_gifted_magnet"},
-    "sas": {"sas"}, "pilot": {"pilot"}, "charter": {"charter_independent", "charter_affiliated"},
-    "community_school": {"community_school"}, "dual_language": {"dual_language"}, "heet": {"heet"},
-    "pwt": {"pwt_receiving"}, "gate": {"gifted_magnet", "highly_gifted_magnet", "sas"},
+    "magnet": {"magnet", "gifted_magnet", "highly_gifted_magnet"},
+    "gifted_magnet": {"gifted_magnet", "highly_gifted_magnet"},
+    "sas": {"sas"},
+    "pilot": {"pilot"},
+    "charter": {"charter_independent", "charter_affiliated"},
+    "community_school": {"community_school"},
+    "dual_language": {"dual_language"},
+    "heet": {"heet"},
+    "pwt": {"pwt_receiving"},
+    "gate": {"gifted_magnet", "highly_gifted_magnet", "sas"},
 }
 PROGRAM_TOPICS = {
-    "magnet": "magnet_programs", "gifted_magnet": "gifted_magnets", "sas": "sas", "pilot": "pilot_schools",
-    "charter": "charter_schools", "community_school": "community_schools", "dual_language": "dual_language",
-    "gate": "gate", "pwt": "permits_with_transportation", "heet": "heet",
+    "magnet": "magnet_programs",
+    "gifted_magnet": "gifted_magnets",
+    "sas": "sas",
+    "pilot": "pilot_schools",
+    "charter": "charter_schools",
+    "community_school": "community_schools",
+    "dual_language": "dual_language",
+    "gate": "gate",
+    "pwt": "permits_with_transportation",
+    "heet": "heet",
 }
 TYPE_WORDS = {
-    "magnet": "magnet", "gifted magnet": "gifted_magnet", "gifted/high ability magnet": "gifted_magnet",
-    "highly gifted magnet": "highly_gifted_magnet", "sas": "sas", "school for advanced studies": "sas",
-    "pilot": "pilot", "independent charter": "charter_independent", "affiliated charter": "charter_affiliated",
-    "community school": "community_school", "dual language": "dual_language", "dle": "dual_language",
-    "heet": "heet", "pwt": "pwt_receiving", "newcomer": "newcomer",
+    "magnet": "magnet",
+    "gifted magnet": "gifted_magnet",
+    "gifted/high ability magnet": "gifted_magnet",
+    "highly gifted magnet": "highly_gifted_magnet",
+    "sas": "sas",
+    "school for advanced studies": "sas",
+    "pilot": "pilot",
+    "independent charter": "charter_independent",
+    "affiliated charter": "charter_affiliated",
+    "community school": "community_school",
+    "dual language": "dual_language",
+    "dle": "dual_language",
+    "heet": "heet",
+    "pwt": "pwt_receiving",
+    "newcomer": "newcomer",
 }
 
 

@@ -1,7 +1,7 @@
 """Twilio SMS and WhatsApp at /webhooks/twilio/webhook, replacing Rasa 3.6's `twilio` connector.
 
 A thin edge: it checks X-Twilio-Signature (403 unless it matches; 403 too while TWILIO_AUTH_TOKEN or
-PUBLIC_BASE_URL is unset), turns the form into an Inbound, lets bot.channels.sms_service decide the
+PUBLIC_BASE_URL is unset), turns the form into an Inbound, lets bot.channels.sms.service decide the
 reply, and answers in the webhook's own response as TwiML: no Twilio REST call, nothing that blocks the
 event loop, one <Message> per turn. Register it in credentials.yml as `bot.channels.twilio.TwilioInput:`.
 """
@@ -20,10 +20,10 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels.sms_input import sender_secret
-from bot.channels.sms_service import REPLY_TIMEOUT_S, Inbound, SmsService
-from bot.channels.sms_state import SmsState
-from bot.channels.sms_text import say
+from bot.channels.sms.inbound import sender_secret
+from bot.channels.sms.service import REPLY_TIMEOUT_S, Inbound, SmsService
+from bot.channels.sms.state import SmsState
+from bot.channels.sms.texts import say
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The few texts the SMS/WhatsApp channel says itself, in English and Spanish (sms_text.yml)."""
+"""The few texts the SMS/WhatsApp channel says itself, in English and Spanish (texts.yml)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import yaml
 
 from bot.language import LANGUAGES
 
-TEXT_FILE = Path(__file__).with_name("sms_text.yml")
+TEXT_FILE = Path(__file__).with_name("texts.yml")
 
 
 @lru_cache(maxsize=1)

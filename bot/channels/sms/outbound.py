@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
-from bot.channels.sms_text import say
+from bot.channels.sms.texts import say
 from bot.language import DEFAULT, clear_language, normalize_code
 
 SMS, WHATSAPP = "sms", "whatsapp"

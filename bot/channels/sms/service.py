@@ -15,11 +15,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Optional
 
-from bot.channels import sms_input
-from bot.channels.sms_format import render
-from bot.channels.sms_input import HELP, START, STOP, Sender
-from bot.channels.sms_state import SmsState
-from bot.channels.sms_text import say
+from bot.channels.sms import inbound as sms_input
+from bot.channels.sms.outbound import render
+from bot.channels.sms.inbound import HELP, START, STOP, Sender
+from bot.channels.sms.state import SmsState
+from bot.channels.sms.texts import say
 from bot.inputs import for_nlu
 
 logger = logging.getLogger(__name__)
