@@ -49,7 +49,7 @@ def rasa_env() -> dict[str, str]:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     env.setdefault("PYTHONWARNINGS", "ignore")
-    env["CAMINO_STATE_DIR"] = str(config.state_dir())
+    env["CAMINO_STATE_DIR"] = str(config.ensure_state_dir())  # Rasa writes its tracker store there
     env.setdefault("ACTIONS_PORT", str(config.actions_port()))
     return env
 

@@ -9,7 +9,6 @@ event loop, one <Message> per turn. Register it in credentials.yml as `bot.chann
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Awaitable, Callable, Optional
 from urllib.parse import parse_qsl
 
@@ -20,6 +19,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot import config
 from bot.channels.sms.inbound import sender_secret
 from bot.channels.sms.service import REPLY_TIMEOUT_S, Inbound, SmsService
 from bot.channels.sms.state import SmsState
@@ -71,8 +71,8 @@ class TwilioInput(InputChannel):
 
     def __init__(self, auth_token: Optional[str] = None, public_base_url: Optional[str] = None,
                  state: Optional[SmsState] = None, reply_timeout: float = REPLY_TIMEOUT_S) -> None:
-        self.auth_token = auth_token if auth_token is not None else os.environ.get("TWILIO_AUTH_TOKEN", "")
-        base = public_base_url if public_base_url is not None else os.environ.get("PUBLIC_BASE_URL", "")
+        self.auth_token = auth_token if auth_token is not None else config.twilio_auth_token()
+        base = public_base_url if public_base_url is not None else config.public_base_url()
         self.public_base_url = base.rstrip("/")
         self.state = state
         self.reply_timeout = reply_timeout

@@ -11,7 +11,6 @@ import hmac
 import html
 import json
 import logging
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,8 +43,7 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> "Settings":
-        return cls(staff_token=os.environ.get("STAFF_TOKEN", "").strip(), rasa_port=config.rasa_port(),
-                   socket_url=os.environ.get("CAMINO_SOCKET_URL", "").strip().rstrip("/"))
+        return cls(staff_token=config.staff_token(), rasa_port=config.rasa_port(), socket_url=config.socket_url())
 
 
 SETTINGS = web.AppKey("settings", Settings)

@@ -12,7 +12,6 @@ dir unless CAMINO_TWILIO_DB_URL names another SQLAlchemy URL (several Rasa serve
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timedelta
 from typing import Optional
 
@@ -38,13 +37,9 @@ replies = Table("twilio_replies", metadata,
                 Column("created_at", DateTime, nullable=False, index=True))
 
 
-def default_url() -> str:
-    return os.environ.get("CAMINO_TWILIO_DB_URL") or f"sqlite:///{config.state_dir() / 'twilio.db'}"
-
-
 class SmsState:
     def __init__(self, url: Optional[str] = None) -> None:
-        self.engine: Engine = create_engine(url or default_url(), future=True)
+        self.engine: Engine = create_engine(url or config.twilio_db_url(), future=True)
         metadata.create_all(self.engine)
 
     def _put(self, table: Table, key: str, **values) -> None:
