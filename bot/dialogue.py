@@ -7,7 +7,7 @@ sub-question is answered for the new grade or program.
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from bot.knowledge.program_types import REGISTRY
 
@@ -18,9 +18,9 @@ HUMAN_INTENT = "request_human"
 HUMAN_TOPIC = "contact_help"
 
 
-def topic_for_message(intent: str, program_types: Iterable[str], last_topic: Optional[str]) -> Optional[str]:
+def topic_for_message(intent: str, program_types: Iterable[str], last_topic: str | None) -> str | None:
     if intent.startswith(TOPIC_INTENT_PREFIX):
-        return intent[len(TOPIC_INTENT_PREFIX):]
+        return intent[len(TOPIC_INTENT_PREFIX) :]
     if intent == HUMAN_INTENT:
         return HUMAN_TOPIC
     if intent == FOLLOWUP_INTENT:
@@ -32,7 +32,7 @@ def topic_for_message(intent: str, program_types: Iterable[str], last_topic: Opt
     return None
 
 
-def question_for_matching(intent: str, text: str, previous_text: Optional[str]) -> str:
+def question_for_matching(intent: str, text: str, previous_text: str | None) -> str:
     """The text used to pick the entry: a follow-up is read together with the question before it; asking
     for a person always gets the topic's overview (every office and phone)."""
     if intent == HUMAN_INTENT:

@@ -7,6 +7,7 @@ once a message sent over the REST channel comes back through the action server.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,7 +16,6 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import requests
 
@@ -54,9 +54,22 @@ def server_env(ports: Ports) -> dict[str, str]:
 def commands(model: Path, ports: Ports) -> dict[str, list[str]]:
     return {
         "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.actions)],
-        "rasa": [rasa_executable(), "run", "--model", str(model), "--endpoints", str(endpoints_file()),
-                 "--credentials", str(config.ROOT / "credentials.yml"), "--port", str(ports.rasa),
-                 "--interface", host(), "--cors", config.cors_origins()],
+        "rasa": [
+            rasa_executable(),
+            "run",
+            "--model",
+            str(model),
+            "--endpoints",
+            str(endpoints_file()),
+            "--credentials",
+            str(config.ROOT / "credentials.yml"),
+            "--port",
+            str(ports.rasa),
+            "--interface",
+            host(),
+            "--cors",
+            config.cors_origins(),
+        ],
         "web": [sys.executable, "-m", "bot.web", "--host", host(), "--port", str(ports.web)],
     }
 
@@ -67,9 +80,15 @@ def start(model: Path, ports: Ports, log_dir: Path, detach: bool) -> dict[str, s
     processes = {}
     for name, command in commands(model, ports).items():
         with open(log_dir / f"{name}.log", "ab") as log:  # the child has its own copy of the descriptor
-            processes[name] = subprocess.Popen(command, cwd=config.ROOT, env=env, stdout=log,
-                                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                               start_new_session=detach)
+            processes[name] = subprocess.Popen(
+                command,
+                cwd=config.ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=detach,
+            )
     return processes
 
 
@@ -127,11 +146,17 @@ def _pid_file() -> Path:
 def record(processes: dict[str, subprocess.Popen], ports: Ports) -> None:
     path = _pid_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"pids": {n: p.pid for n, p in processes.items()},
-                                "ports": {"rasa": ports.rasa, "actions": ports.actions, "web": ports.web}}))
+    path.write_text(
+        json.dumps(
+            {
+                "pids": {n: p.pid for n, p in processes.items()},
+                "ports": {"rasa": ports.rasa, "actions": ports.actions, "web": ports.web},
+            }
+        )
+    )
 
 
-def recorded() -> Optional[dict]:
+def recorded() -> dict | None:
     try:
         return json.loads(_pid_file().read_text())
     except (OSError, ValueError):
@@ -164,9 +189,7 @@ def stop_recorded(grace: float = 20) -> list[str]:
         while _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.2)
         if _alive(pid):
-            try:
+            with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                pass
     _pid_file().unlink(missing_ok=True)
     return stopped

@@ -14,8 +14,9 @@ import socket
 import threading
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import requests
 from twilio.request_validator import RequestValidator
@@ -45,7 +46,7 @@ class StubBot:
         self.calls: list[dict[str, Any]] = []
         self.script: Callable[[str], list[dict[str, Any]]] = lambda text: [{"text": "Hi! I'm Camino."}]
         self.delay = 0.0
-        self.error: Optional[Exception] = None
+        self.error: Exception | None = None
 
     async def __call__(self, message) -> None:
         self.calls.append(
@@ -103,7 +104,7 @@ def serve(channel: TwilioInput, bot: StubBot):
         Sanic.test_mode = test_mode
 
 
-def twilio_form(body: str, from_: str = NUMBER, sid: Optional[str] = None, **extra: str) -> dict[str, str]:
+def twilio_form(body: str, from_: str = NUMBER, sid: str | None = None, **extra: str) -> dict[str, str]:
     """A realistic inbound-message webhook form, blank fields included (Twilio signs those too)."""
     whatsapp = from_.startswith("whatsapp:")
     form = {
@@ -139,7 +140,7 @@ class Phone:
         self.url, self.bot = url, bot
 
     def post(
-        self, form: dict[str, str], token: Optional[str] = TOKEN, signed_url: Optional[str] = None, query: str = ""
+        self, form: dict[str, str], token: str | None = TOKEN, signed_url: str | None = None, query: str = ""
     ) -> requests.Response:
         headers = {}
         if token is not None:

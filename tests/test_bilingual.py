@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.knowledge.files import load_knowledge
 from bot.knowledge.program_types import REGISTRY

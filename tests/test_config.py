@@ -13,18 +13,25 @@ COPIES_THE_ENVIRONMENT = {ROOT / "bot" / "training.py"}
 
 
 def _is_os_environ(node: ast.AST) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == "environ" and isinstance(node.value, ast.Name) \
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "environ"
+        and isinstance(node.value, ast.Name)
         and node.value.id == "os"
+    )
 
 
 def environment_reads(path: Path) -> list[ast.AST]:
     """Every use of os.environ / os.getenv / `from os import environ, getenv` in a module."""
     found: list[ast.AST] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if _is_os_environ(node) or (isinstance(node, ast.Attribute) and node.attr in ("getenv", "getenvb")):
-            found.append(node)
-        elif isinstance(node, ast.ImportFrom) and node.module == "os" and \
-                {a.name for a in node.names} & {"environ", "getenv", "environb", "getenvb"}:
+        if (
+            _is_os_environ(node)
+            or (isinstance(node, ast.Attribute) and node.attr in ("getenv", "getenvb"))
+            or isinstance(node, ast.ImportFrom)
+            and node.module == "os"
+            and {a.name for a in node.names} & {"environ", "getenv", "environb", "getenvb"}
+        ):
             found.append(node)
     return found
 
@@ -39,8 +46,9 @@ def variables_read_by_config() -> set[str]:
             key = node.slice
         else:
             continue
-        assert isinstance(key, ast.Constant) and isinstance(key.value, str), \
+        assert isinstance(key, ast.Constant) and isinstance(key.value, str), (
             f"bot/config.py line {node.lineno}: read settings by their literal name"
+        )
         names.add(key.value)
     return names
 

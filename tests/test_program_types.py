@@ -43,7 +43,7 @@ def test_entity_values_are_the_nlu_program_type_values():
 
 
 def test_levels_and_grades():
-    assert LEVELS == {"elementary", "middle", "high", "span", "early_education"}
+    assert {"elementary", "middle", "high", "span", "early_education"} == LEVELS
     assert [REGISTRY.level_of_grade(g) for g in ("tk", "kindergarten", "5", "6", "8", "9", "12", "high")] == [
         "elementary",
         "elementary",

@@ -9,7 +9,8 @@ event loop, one <Message> per turn. Register it in credentials.yml as `bot.chann
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -32,7 +33,7 @@ class FormParams(dict):
     """A form as name -> list of values, blank values included (Twilio signs them too)."""
 
     @classmethod
-    def parse(cls, body: bytes) -> "FormParams":
+    def parse(cls, body: bytes) -> FormParams:
         params = cls()
         for name, value in parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True):
             params.setdefault(name, []).append(value)
@@ -66,19 +67,26 @@ class TwilioInput(InputChannel):
         return "twilio"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "TwilioInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioInput:
         return cls()  # settings come from the environment, never from credentials.yml
 
-    def __init__(self, auth_token: Optional[str] = None, public_base_url: Optional[str] = None,
-                 state: Optional[SmsState] = None, reply_timeout: float = REPLY_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        auth_token: str | None = None,
+        public_base_url: str | None = None,
+        state: SmsState | None = None,
+        reply_timeout: float = REPLY_TIMEOUT_S,
+    ) -> None:
         self.auth_token = auth_token if auth_token is not None else config.twilio_auth_token()
         base = public_base_url if public_base_url is not None else config.public_base_url()
         self.public_base_url = base.rstrip("/")
         self.state = state
         self.reply_timeout = reply_timeout
         if not (self.auth_token and self.public_base_url):
-            logger.warning("TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL must both be set: every Twilio webhook will "
-                           "be refused (403) until they are")
+            logger.warning(
+                "TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL must both be set: every Twilio webhook will "
+                "be refused (403) until they are"
+            )
 
     def public_url(self, request: Request) -> str:
         """The URL Twilio signed: the public base plus this request's path and query."""
@@ -98,8 +106,7 @@ class TwilioInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def ask_bot(text: str, sender_id: str, metadata: dict) -> list[dict[str, Any]]:
             collector = TwilioCollector()
-            await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(),
-                                             metadata=metadata))
+            await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=metadata))
             return collector.messages
 
         sender_secret()  # at start-up: creates the installation secret if there is none yet

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable, Optional
+from functools import cache, lru_cache
 
 from bot.knowledge.files import Entry
 from bot.language import LANGUAGES, fold
@@ -19,7 +19,7 @@ from bot.language import LANGUAGES, fold
 QUESTION_WEIGHT = 2  # a match on a question phrasing counts more than one on the answer text
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pipeline(lang: str):
     import spacy
 
@@ -29,7 +29,7 @@ def _pipeline(lang: str):
     return nlp
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stop_words() -> frozenset[str]:
     return frozenset(fold(w) for lang in LANGUAGES for w in _pipeline(lang).Defaults.stop_words)
 
@@ -77,10 +77,10 @@ class EntryIndex:
         n = len(self.docs)
         self.idf = {term: math.log(1 + (n - count + 0.5) / (count + 0.5)) for term, count in df.items()}
 
-    def search(self, text: str, limit: int = 5, topic: Optional[str] = None) -> list[Hit]:
+    def search(self, text: str, limit: int = 5, topic: str | None = None) -> list[Hit]:
         query = terms(text)
         hits = []
-        for entry, doc in zip(self.entries, self.docs):
+        for entry, doc in zip(self.entries, self.docs, strict=True):
             if topic and entry.topic != topic:
                 continue
             length = sum(doc.values()) or 1
@@ -88,7 +88,12 @@ class EntryIndex:
             for term in query:
                 tf = doc.get(term, 0)
                 if tf:
-                    score += self.idf[term] * tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * length / self.avg_len))
+                    score += (
+                        self.idf[term]
+                        * tf
+                        * (self.k1 + 1)
+                        / (tf + self.k1 * (1 - self.b + self.b * length / self.avg_len))
+                    )
             if score > 0:
                 hits.append(Hit(entry, score))
         hits.sort(key=lambda hit: (-hit.score, hit.entry.position))

@@ -7,7 +7,6 @@ JSON API and `camino ask`.
 from __future__ import annotations
 
 import unicodedata
-from typing import Optional
 
 from bot.answers import answer_body
 from bot.knowledge.base import KnowledgeBase, get_kb
@@ -38,8 +37,7 @@ def clean_question(raw: object) -> str:
         raise BadQuestion("empty_question")
     if len(raw) > MAX_QUESTION_CHARS:
         raise BadQuestion("long_question", max=MAX_QUESTION_CHARS)
-    if "\ufffd" in raw or any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r"
-                              for c in raw):
+    if "\ufffd" in raw or any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r" for c in raw):
         raise BadQuestion("unreadable_question")
     return " ".join(raw.split())
 
@@ -55,22 +53,28 @@ def _summary(entry: Entry, kb: KnowledgeBase) -> dict:
 
 
 def _answer(entry: Entry, kb: KnowledgeBase) -> dict:
-    return {**_summary(entry, kb),
-            "text": {lang: answer_body(entry, lang) for lang in LANGUAGES},
-            "sources": list(entry.sources),
-            "as_of": entry.as_of,
-            "changes_yearly": entry.changes_yearly}
+    return {
+        **_summary(entry, kb),
+        "text": {lang: answer_body(entry, lang) for lang in LANGUAGES},
+        "sources": list(entry.sources),
+        "as_of": entry.as_of,
+        "changes_yearly": entry.changes_yearly,
+    }
 
 
-def lookup(question: object, kb: Optional[KnowledgeBase] = None, more: int = MORE_MATCHES) -> dict:
+def lookup(question: object, kb: KnowledgeBase | None = None, more: int = MORE_MATCHES) -> dict:
     """{"query", "answer" (or None), "more": the next matches' titles, "message" (when nothing matched)}."""
     query = clean_question(question)
     kb = kb or get_kb()
     hits = kb.search(query, limit=1 + more)
     if not hits:
         return {"query": query, "answer": None, "more": [], "message": i18n.both("no_match")}
-    return {"query": query, "answer": _answer(hits[0].entry, kb),
-            "more": [_summary(hit.entry, kb) for hit in hits[1:]], "message": None}
+    return {
+        "query": query,
+        "answer": _answer(hits[0].entry, kb),
+        "more": [_summary(hit.entry, kb) for hit in hits[1:]],
+        "message": None,
+    }
 
 
 def as_text(result: dict, lang: str) -> str:

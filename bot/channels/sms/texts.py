@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import yaml
 
@@ -18,7 +17,7 @@ def texts() -> dict[str, dict[str, str]]:
     return yaml.safe_load(TEXT_FILE.read_text(encoding="utf-8"))
 
 
-def say(key: str, lang: Optional[str] = None, **values: object) -> str:
+def say(key: str, lang: str | None = None, **values: object) -> str:
     """The text `key` in `lang`; with no known language, the English text then the Spanish one."""
     if lang in LANGUAGES:
         return texts()[key][lang].format(**values).strip()
