@@ -32,10 +32,6 @@ class Ports:
     web: int = 8080
 
 
-def host() -> str:
-    return config.host()
-
-
 def endpoints_file() -> Path:
     name = "endpoints.production.yml" if config.production() else "endpoints.yml"
     return config.ROOT / name
@@ -66,11 +62,11 @@ def commands(model: Path, ports: Ports) -> dict[str, list[str]]:
             "--port",
             str(ports.rasa),
             "--interface",
-            host(),
+            config.host(),
             "--cors",
             config.cors_origins(),
         ],
-        "web": [sys.executable, "-m", "bot.web", "--host", host(), "--port", str(ports.web)],
+        "web": [sys.executable, "-m", "bot.web", "--host", config.host(), "--port", str(ports.web)],
     }
 
 

@@ -39,7 +39,6 @@ from bot.inputs import for_nlu
 
 logger = logging.getLogger(__name__)
 
-SECRET_ENV = "CAMINO_SENDER_SECRET"
 ALLOWED_METADATA = ("language",)
 _SESSION_ID = re.compile(r"^([0-9a-f]{32})\.([0-9a-f]{32})$")
 
