@@ -9,15 +9,25 @@ CAMINO   := $(BIN)/camino
 NPM_STAMP := node_modules/.camino-installed
 WIDGET   := bot/web/vendor/webchat.js
 
-.PHONY: help venv assets browser kb train run up down shell test test-fast validate lock eval-nlu eval-heldout clean
+.PHONY: help venv assets browser kb train run up down shell lint test test-fast validate lock eval-nlu eval-heldout clean
 
 help:
-	@echo "make run    - set up, build the knowledge store, train if needed, serve (Ctrl-C stops)"
-	@echo "make test   - set up and run the whole test suite"
-	@echo "make up / make down - start in the background (returns when it answers) / stop it"
-	@echo "make shell  - talk to the bot in the terminal (servers started by make up)"
-	@echo "make assets - install the chat widget (npm ci) and copy it into bot/web/vendor/"
-	@echo "make lock   - regenerate requirements.lock from requirements.in"
+	@echo "make run          - set up, build the knowledge store, train if needed, serve (Ctrl-C stops)"
+	@echo "make test         - set up, lint, then run the whole test suite (CI runs exactly this: .ci/run)"
+	@echo "make test-fast    - the suite without the end-to-end tests (no model needed)"
+	@echo "make lint         - ruff (lint and format check) and mypy"
+	@echo "make up / down    - start in the background (returns when it answers) / stop what up started"
+	@echo "make shell        - talk to the bot in the terminal (servers started by make up)"
+	@echo "make validate     - check the knowledge files and the Rasa training data"
+	@echo "make kb           - validate the knowledge files and build the knowledge store"
+	@echo "make train        - train the model if its inputs changed"
+	@echo "make venv         - create .venv from requirements.lock (every other target does it when needed)"
+	@echo "make assets       - install the chat widget (npm ci) and copy it into bot/web/vendor/"
+	@echo "make browser      - install Chromium and chromedriver for the browser tests (root with apt), if missing"
+	@echo "make lock         - regenerate requirements.lock from requirements.in"
+	@echo "make eval-nlu     - NLU cross-validation (figures printed)"
+	@echo "make eval-heldout - held-out questions against the running assistant (figures printed)"
+	@echo "make clean        - remove local state, models and Rasa's caches"
 
 # The venv is rebuilt whenever the lock or the package metadata changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -77,11 +87,17 @@ validate: $(STAMP)
 	$(CAMINO) kb validate
 	$(BIN)/rasa data validate --fail-on-warnings
 
-test: $(STAMP) $(WIDGET) browser
+# Lint and types (configured in pyproject.toml): zero findings, before any test runs.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint $(WIDGET) browser
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider -m "not e2e and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not e2e" $(PYTEST_ARGS)
 
 # Regenerate the lock: a clean 3.10 venv, the direct requirements, then every installed version pinned.
 lock:

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_view import language
-from bot import catalog_text
-from bot.catalog import topic_for
+from bot.knowledge import catalog_text
 from bot.knowledge.base import get_kb
+from bot.knowledge.catalog import topic_for
 
 logger = logging.getLogger(__name__)
-# Entity values whose list heading is another type's label.
-LIST_LABEL = {"pwt": "pwt_receiving", "gate": "gifted_magnet"}
 
 
-def _entity(tracker: Tracker, name: str) -> Optional[str]:
+def _entity(tracker: Tracker, name: str) -> str | None:
     value = next(tracker.get_latest_entity_values(name), None)
     return str(value) if value else None
 
@@ -35,27 +33,36 @@ class ActionFindSchool(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         program_type = _entity(tracker, "program_type")
         named = _entity(tracker, "school")
-        school = (catalog.find(named, limit=1) or [None])[0] if named else None
-        school = school.school if school else catalog.mentioned_in(text)
+        matches = catalog.find(named, limit=1) if named else []
+        school = matches[0].school if matches else catalog.mentioned_in(text)
         if school is not None:
-            dispatcher.utter_message(response="utter_school_profile", name=school.name,
-                                     kinds=catalog_text.kinds(school, lang))
-            payload_topic, sources, as_of = topic_for(school.types, program_type), school.sources, school.as_of
+            dispatcher.utter_message(
+                response="utter_school_profile", name=school.name, kinds=catalog_text.kinds(school, lang)
+            )
+            payload_topic, sources, as_of = topic_for(school.types, program_type), list(school.sources), school.as_of
         else:
-            schools = catalog.filter(program_type, _entity(tracker, "grade"), _entity(tracker, "area"),
-                                     _entity(tracker, "instruction_language"))
+            schools = catalog.filter(
+                program_type,
+                _entity(tracker, "grade"),
+                _entity(tracker, "area"),
+                _entity(tracker, "instruction_language"),
+            )
             if not program_type or not schools:
                 dispatcher.utter_message(response="utter_school_not_found")
                 return []
-            main_type = LIST_LABEL.get(program_type, program_type)
             area = _entity(tracker, "area")
-            dispatcher.utter_message(response="utter_school_list", kind=catalog_text.plural(main_type, lang),
-                                     where=f" ({area.title()})" if area else "", count=len(schools),
-                                     schools=catalog_text.school_lines(schools))
+            dispatcher.utter_message(
+                response="utter_school_list",
+                kind=catalog_text.heading(program_type, lang),
+                where=f" ({area.title()})" if area else "",
+                count=len(schools),
+                schools=catalog_text.school_lines(schools),
+            )
             payload_topic = topic_for(schools[0].types, program_type)
             sources = list(dict.fromkeys(src for s in schools for src in s.sources))[:3]
             as_of = max(s.as_of for s in schools)
-        dispatcher.utter_message(json_message={"answer": {"topic": payload_topic, "lang": lang,
-                                                          "sources": list(sources), "as_of": as_of}})
+        dispatcher.utter_message(
+            json_message={"answer": {"topic": payload_topic, "lang": lang, "sources": sources, "as_of": as_of}}
+        )
         logger.info("catalog answer topic=%s", payload_topic)
         return [SlotSet("last_topic", payload_topic)]

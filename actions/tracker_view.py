@@ -6,12 +6,12 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.language import DEFAULT, SUPPORTED
+from bot.language import DEFAULT, LANGUAGES
 
 
 def language(tracker: Tracker) -> str:
     value = tracker.get_slot("language")
-    return value if value in SUPPORTED else DEFAULT
+    return value if value in LANGUAGES else DEFAULT
 
 
 def latest_user_event(tracker: Tracker) -> dict[str, Any]:

@@ -27,8 +27,9 @@ from bot.language import clear_language  # noqa: E402
 
 
 def ask(url: str, text: str) -> list[dict]:
-    reply = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": f"eval-{uuid.uuid4().hex}", "message": text},
-                          timeout=60)
+    reply = requests.post(
+        f"{url}/webhooks/rest/webhook", json={"sender": f"eval-{uuid.uuid4().hex}", "message": text}, timeout=60
+    )
     reply.raise_for_status()
     return reply.json()
 
@@ -69,17 +70,22 @@ def main() -> int:
         s["suggested"] += got is None and q["topic"] is not None and f"/ask_{q['topic']}" in buttons
         s["lang"] += lang_ok
         if got != q["topic"] or not lang_ok:
-            misses.append({"text": q["text"], "lang": q["lang"], "expected": q["topic"], "got": got,
-                           "reply_lang_ok": lang_ok})
+            misses.append(
+                {"text": q["text"], "lang": q["lang"], "expected": q["topic"], "got": got, "reply_lang_ok": lang_ok}
+            )
     print(f"held-out evaluation: {len(questions)} questions against {url}")
     for lang, s in sorted(stats.items()):
-        print(f"  {lang}: topic accuracy {s['topic'] / s['n']:.1%} ({s['topic']}/{s['n']}), "
-              f"reply-language accuracy {s['lang'] / s['n']:.1%} ({s['lang']}/{s['n']}); "
-              f"right topic offered by 'did you mean' {s['suggested']} more")
+        print(
+            f"  {lang}: topic accuracy {s['topic'] / s['n']:.1%} ({s['topic']}/{s['n']}), "
+            f"reply-language accuracy {s['lang'] / s['n']:.1%} ({s['lang']}/{s['n']}); "
+            f"right topic offered by 'did you mean' {s['suggested']} more"
+        )
     print(f"misses ({len(misses)}):")
     for m in misses:
-        print(f"  [{m['lang']}] {m['text']!r}: expected {m['expected']}, got {m['got']}"
-              f"{'' if m['reply_lang_ok'] else ' (wrong reply language)'}")
+        print(
+            f"  [{m['lang']}] {m['text']!r}: expected {m['expected']}, got {m['got']}"
+            f"{'' if m['reply_lang_ok'] else ' (wrong reply language)'}"
+        )
     if args.json:
         Path(args.json).write_text(json.dumps({"stats": stats, "misses": misses}, indent=2, ensure_ascii=False))
     return 0

@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import random
-import re
 import sys
 import tempfile
 import time
@@ -81,18 +80,29 @@ async def predict(model_path: str, examples) -> list[dict]:
     for example in examples:
         text = example.get("text")
         parsed = await agent.parse_message(text)
-        rows.append({
-            "text": text, "lang": language_of(text), "gold": example.get("intent"),
-            "pred": parsed["intent"]["name"], "confidence": parsed["intent"].get("confidence", 0.0),
-            # the prediction before the FallbackClassifier replaced it, for the threshold sweep
-            "raw_pred": next((r["name"] for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"),
-                             parsed["intent"]["name"]),
-            "raw_confidence": next((r["confidence"] for r in parsed.get("intent_ranking", [])
-                                    if r["name"] != "nlu_fallback"), 0.0),
-            "gold_entities": [(e["entity"], str(e.get("value"))) for e in example.get("entities") or []],
-            "pred_entities": [(e["entity"], str(e.get("value"))) for e in parsed.get("entities") or []
-                              if e.get("extractor") != "RegexEntityExtractor"],
-        })
+        rows.append(
+            {
+                "text": text,
+                "lang": language_of(text),
+                "gold": example.get("intent"),
+                "pred": parsed["intent"]["name"],
+                "confidence": parsed["intent"].get("confidence", 0.0),
+                # the prediction before the FallbackClassifier replaced it, for the threshold sweep
+                "raw_pred": next(
+                    (r["name"] for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"),
+                    parsed["intent"]["name"],
+                ),
+                "raw_confidence": next(
+                    (r["confidence"] for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"), 0.0
+                ),
+                "gold_entities": [(e["entity"], str(e.get("value"))) for e in example.get("entities") or []],
+                "pred_entities": [
+                    (e["entity"], str(e.get("value")))
+                    for e in parsed.get("entities") or []
+                    if e.get("extractor") != "RegexEntityExtractor"
+                ],
+            }
+        )
     return rows
 
 
@@ -107,8 +117,9 @@ def main() -> int:
     from rasa.shared.importers.importer import TrainingDataImporter
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    importer = TrainingDataImporter.load_from_dict(training_data_paths=[str(ROOT / "data")],
-                                                   domain_path=str(ROOT / "domain.yml"))
+    importer = TrainingDataImporter.load_from_dict(
+        training_data_paths=[str(ROOT / "data")], domain_path=str(ROOT / "domain.yml")
+    )
     data = importer.get_nlu_data()
     examples = [e for e in data.intent_examples]
     folds = folds_of(examples, args.folds)
@@ -117,28 +128,37 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for index, test in enumerate(folds):
             train = [e for i, fold in enumerate(folds) if i != index for e in fold]
-            train_data = TrainingData(training_examples=train, entity_synonyms=data.entity_synonyms,
-                                      regex_features=data.regex_features, lookup_tables=data.lookup_tables)
+            train_data = TrainingData(
+                training_examples=train,
+                entity_synonyms=data.entity_synonyms,
+                regex_features=data.regex_features,
+                lookup_tables=data.lookup_tables,
+            )
             nlu_file = Path(tmp) / f"fold{index}.yml"
             nlu_file.write_text(train_data.nlu_as_yaml(), encoding="utf-8")
-            model = train_nlu(args.config, str(nlu_file), str(Path(tmp) / "models"),
-                              fixed_model_name=f"fold{index}")
+            model = train_nlu(args.config, str(nlu_file), str(Path(tmp) / "models"), fixed_model_name=f"fold{index}")
             rows += asyncio.run(predict(model, test))
             print(f"fold {index + 1}/{args.folds} done ({time.monotonic() - started:.0f} s)", flush=True)
-    print(f"\nNLU cross-validation, {args.folds} folds, {len(rows)} examples, {Path(args.config).name}, "
-          f"{time.monotonic() - started:.0f} s in all:")
+    print(
+        f"\nNLU cross-validation, {args.folds} folds, {len(rows)} examples, {Path(args.config).name}, "
+        f"{time.monotonic() - started:.0f} s in all:"
+    )
     for lang in ("en", "es"):
         subset = [r for r in rows if r["lang"] == lang]
         accuracy = sum(r["gold"] == r["pred"] for r in subset) / len(subset)
-        print(f"  {lang}: {len(subset)} examples; intent accuracy {accuracy:.1%}, "
-              f"intent macro-F1 {f1_by_label([(r['gold'], r['pred']) for r in subset]):.3f}, "
-              f"entity F1 {entity_f1(subset):.3f}")
+        print(
+            f"  {lang}: {len(subset)} examples; intent accuracy {accuracy:.1%}, "
+            f"intent macro-F1 {f1_by_label([(r['gold'], r['pred']) for r in subset]):.3f}, "
+            f"entity F1 {entity_f1(subset):.3f}"
+        )
     print("\nFallbackClassifier threshold sweep (share of examples answered, and accuracy of those answered):")
     for threshold in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
         kept = [r for r in rows if r["raw_confidence"] >= threshold]
         right = sum(r["gold"] == r["raw_pred"] for r in kept)
-        print(f"  {threshold:.1f}: answered {len(kept) / len(rows):.1%}, accurate {right / max(1, len(kept)):.1%}, "
-              f"wrong answers {len(kept) - right}")
+        print(
+            f"  {threshold:.1f}: answered {len(kept) / len(rows):.1%}, accurate {right / max(1, len(kept)):.1%}, "
+            f"wrong answers {len(kept) - right}"
+        )
     confusions = Counter((r["gold"], r["pred"]) for r in rows if r["gold"] != r["pred"])
     print("\nmost frequent confusions:")
     for (gold, pred), count in confusions.most_common(12):

@@ -122,7 +122,7 @@ def _kb_import(args: argparse.Namespace) -> int:
     except importer.ImportError_ as error:
         print(f"import failed: {error}")
         return 1
-    from bot.catalog import Catalog
+    from bot.knowledge.catalog import Catalog
 
     curated = Catalog(load_knowledge(config.knowledge_dir()).schools.values())
     fresh, twins = [], 0

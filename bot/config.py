@@ -1,4 +1,9 @@
-"""Settings read from the environment, with defaults that need no server."""
+"""Every setting, read from the environment, with defaults that need no server.
+
+This is the only module that reads os.environ (tests/test_config.py checks it, and that the README's
+Configuration tables name exactly the variables read here). Settings are read when asked for, never
+cached, so a changed environment (a test, a subprocess) is seen at once.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# ------------------------------------------------------------------------------------------ files and stores
+
+
 def state_dir() -> Path:
-    """Where local state lives (knowledge store, tracker store, pids, logs); git ignores it."""
-    path = Path(os.environ.get("CAMINO_STATE_DIR", ROOT / ".camino"))
+    """Where local state lives (knowledge store, tracker store, pids, logs); git ignores it. Reading it
+    creates nothing: whatever writes there calls ensure_state_dir()."""
+    return Path(os.environ.get("CAMINO_STATE_DIR", ROOT / ".camino"))
+
+
+def ensure_state_dir() -> Path:
+    """The state dir, created if it is missing."""
+    path = state_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _state_sqlite(name: str) -> str:
+    """A SQLite URL for a file in the state dir (created: SQLite makes the file but not its directory)."""
+    return f"sqlite:///{ensure_state_dir() / name}"
 
 
 def knowledge_dir() -> Path:
@@ -22,7 +41,52 @@ def knowledge_dir() -> Path:
 
 def database_url() -> str:
     """SQLAlchemy URL of the knowledge store: a SQLite file unless CAMINO_DB_URL names another."""
-    return os.environ.get("CAMINO_DB_URL") or f"sqlite:///{state_dir() / 'knowledge.db'}"
+    return os.environ.get("CAMINO_DB_URL") or _state_sqlite("knowledge.db")
+
+
+def models_dir() -> Path:
+    return Path(os.environ.get("CAMINO_MODELS_DIR", ROOT / "models"))
+
+
+def production() -> bool:
+    """CAMINO_PROFILE=production: PostgreSQL tracker store and Redis lock store (endpoints.production.yml)."""
+    return os.environ.get("CAMINO_PROFILE") == "production"
+
+
+def production_settings() -> dict[str, str]:
+    """The production profile's servers, as endpoints.production.yml reads them from the environment."""
+    return {
+        "CAMINO_PG_HOST": os.environ.get("CAMINO_PG_HOST", "127.0.0.1"),
+        "CAMINO_PG_PORT": os.environ.get("CAMINO_PG_PORT", "5432"),
+        "CAMINO_PG_DB": os.environ.get("CAMINO_PG_DB", "camino"),
+        "CAMINO_PG_USER": os.environ.get("CAMINO_PG_USER", "postgres"),
+        "CAMINO_PG_PASSWORD": os.environ.get("CAMINO_PG_PASSWORD", ""),
+        "CAMINO_REDIS_HOST": os.environ.get("CAMINO_REDIS_HOST", "127.0.0.1"),
+        "CAMINO_REDIS_PORT": os.environ.get("CAMINO_REDIS_PORT", "6379"),
+    }
+
+
+def tracker_store_url() -> str:
+    """The tracker store of the active profile (endpoints.yml / endpoints.production.yml)."""
+    if production():
+        pg = production_settings()
+        password = pg["CAMINO_PG_PASSWORD"]
+        auth = pg["CAMINO_PG_USER"] + (f":{password}" if password else "")
+        return f"postgresql://{auth}@{pg['CAMINO_PG_HOST']}:{pg['CAMINO_PG_PORT']}/{pg['CAMINO_PG_DB']}"
+    return _state_sqlite("tracker.db")
+
+
+def twilio_db_url() -> str:
+    """Where the SMS/WhatsApp channel keeps opt-outs, numbered choices and replies by MessageSid."""
+    return os.environ.get("CAMINO_TWILIO_DB_URL") or _state_sqlite("twilio.db")
+
+
+# ------------------------------------------------------------------------------------------ servers
+
+
+def host() -> str:
+    """The interface the Rasa server and the web server listen on."""
+    return os.environ.get("CAMINO_HOST", "127.0.0.1")
 
 
 def rasa_port() -> int:
@@ -37,6 +101,16 @@ def web_port() -> int:
     return int(os.environ.get("WEB_PORT", "8080"))
 
 
+def ready_timeout() -> float:
+    """Seconds `camino up` / `camino run` wait for the assistant's first end-to-end answer."""
+    return float(os.environ.get("CAMINO_READY_TIMEOUT", "300"))
+
+
+def cors_origins() -> str:
+    """Origins allowed to call the Rasa server's REST channel from a browser (Rasa's --cors)."""
+    return os.environ.get("CAMINO_CORS_ORIGINS", "http://localhost:*")
+
+
 def allowed_origins() -> list[str]:
     """Browser origins that may open the socket.io channel: CAMINO_ALLOWED_ORIGINS (comma-separated),
     else the web server's own (http://localhost:WEB_PORT and http://127.0.0.1:WEB_PORT)."""
@@ -45,8 +119,26 @@ def allowed_origins() -> list[str]:
     return origins or [f"http://{host}:{web_port()}" for host in ("localhost", "127.0.0.1")]
 
 
-def models_dir() -> Path:
-    return Path(os.environ.get("CAMINO_MODELS_DIR", ROOT / "models"))
+def socket_url() -> str:
+    """Where browsers reach Rasa's socket.io; empty: this host, port RASA_PORT."""
+    return os.environ.get("CAMINO_SOCKET_URL", "").strip().rstrip("/")
+
+
+def staff_token() -> str:
+    """The staff page's access code; empty: the staff page and API refuse everything."""
+    return os.environ.get("STAFF_TOKEN", "").strip()
+
+
+# ------------------------------------------------------------------------------------------ Twilio and secrets
+
+
+def twilio_auth_token() -> str:
+    return os.environ.get("TWILIO_AUTH_TOKEN", "")
+
+
+def public_base_url() -> str:
+    """The public origin Twilio calls (plus any path prefix a proxy strips), without a trailing slash."""
+    return os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
 
 
 def sender_secret() -> bytes:
@@ -56,7 +148,7 @@ def sender_secret() -> bytes:
     configured = os.environ.get("CAMINO_SENDER_SECRET", "")
     if configured:
         return configured.encode()
-    path = state_dir() / "sender_secret"
+    path = ensure_state_dir() / "sender_secret"
     if not path.exists():
         draft = path.with_name(f".sender_secret.{os.getpid()}")
         fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -7,7 +7,9 @@ sub-question is answered for the new grade or program.
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
+
+from bot.knowledge.program_types import REGISTRY
 
 TOPIC_INTENT_PREFIX = "ask_"
 FOLLOWUP_INTENT = "followup"
@@ -15,28 +17,22 @@ FOLLOWUP_INTENT = "followup"
 HUMAN_INTENT = "request_human"
 HUMAN_TOPIC = "contact_help"
 
-# program_type entity values (data/nlu/synonyms.yml) to the topic that explains them
-PROGRAM_TOPICS = {
-    "magnet": "magnet_programs", "gifted_magnet": "gifted_magnets", "sas": "sas", "pilot": "pilot_schools",
-    "charter": "charter_schools", "community_school": "community_schools", "dual_language": "dual_language",
-    "gate": "gate", "pwt": "permits_with_transportation", "heet": "heet",
-}
 
-
-def topic_for_message(intent: str, program_types: Iterable[str], last_topic: Optional[str]) -> Optional[str]:
+def topic_for_message(intent: str, program_types: Iterable[str], last_topic: str | None) -> str | None:
     if intent.startswith(TOPIC_INTENT_PREFIX):
-        return intent[len(TOPIC_INTENT_PREFIX):]
+        return intent[len(TOPIC_INTENT_PREFIX) :]
     if intent == HUMAN_INTENT:
         return HUMAN_TOPIC
     if intent == FOLLOWUP_INTENT:
         for program in program_types:
-            if program in PROGRAM_TOPICS:
-                return PROGRAM_TOPICS[program]
+            topic = REGISTRY.topic_of_entity(program)
+            if topic:
+                return topic
         return last_topic
     return None
 
 
-def question_for_matching(intent: str, text: str, previous_text: Optional[str]) -> str:
+def question_for_matching(intent: str, text: str, previous_text: str | None) -> str:
     """The text used to pick the entry: a follow-up is read together with the question before it; asking
     for a person always gets the topic's overview (every office and phone)."""
     if intent == HUMAN_INTENT:

@@ -18,9 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
-SUPPORTED = ("en", "es")
+LANGUAGES = ("en", "es")  # every text the bot sends exists in each of these
 DEFAULT = "en"
 
 # Words that mark a language. Weight 2: grammar words; a message's grammar decides its language.
@@ -77,10 +76,12 @@ EN_WEIGHTS = _weights(_EN_WORDS)
 _PLEASE = r"(\s+(please|pls|plz|por\s*favor|porfa|porfavor))?\s*[.!?]*\s*$"
 _ASK_VERB_EN = r"(speak|talk|answer|write|reply|respond|text|switch|change|continue|say|send)"
 # Second-person and imperative forms only: "mi hijo solo habla inglés" states a fact, "háblame en inglés" asks.
-_ASK_VERB_ES = (r"(habl(a|e)me|habl(a|e)nos|hablar(me|nos)?|escrib(a|e|i)(me|nos)|escribir(me|nos)?|respond(a|e|e)me"
-                r"|contest(a|e)me|responder(me)?|contestar(me)?|d(i|i)game(lo)?|dime(lo)?|dices|dice|dira|digas"
-                r"|explica(me|melo)|explique(me|melo)|explicar(me|melo)?|cambi(a|e|alo|elo|ar|amos)|pas(a|e)(lo|le|melo)"
-                r"|pasar(lo)?|segui(r|mos)|sig(a|ue|amos)|mand(a|e)(me|lo)|mandar(me|lo)?|puede(s)?|podria(s)?|quiero|prefiero)")
+_ASK_VERB_ES = (
+    r"(habl(a|e)me|habl(a|e)nos|hablar(me|nos)?|escrib(a|e|i)(me|nos)|escribir(me|nos)?|respond(a|e|e)me"
+    r"|contest(a|e)me|responder(me)?|contestar(me)?|d(i|i)game(lo)?|dime(lo)?|dices|dice|dira|digas"
+    r"|explica(me|melo)|explique(me|melo)|explicar(me|melo)?|cambi(a|e|alo|elo|ar|amos)|pas(a|e)(lo|le|melo)"
+    r"|pasar(lo)?|segui(r|mos)|sig(a|ue|amos)|mand(a|e)(me|lo)|mandar(me|lo)?|puede(s)?|podria(s)?|quiero|prefiero)"
+)
 _SWITCH_TO = {
     "es": re.compile(
         rf"^\s*(en\s+|in\s+)?(espanol|spanish){_PLEASE}"
@@ -97,11 +98,15 @@ _SWITCH_TO = {
 }
 # "I don't speak Spanish" asks for English: checked first, because it also names the other language.
 _CANNOT_READ = {
-    "es": re.compile(r"\bno\s+(hablo|entiendo|se|leo)\s+(el\s+|bien\s+(el\s+)?)?(ingles|english)\b"
-                     r"|\b(don'?t|do\s+not|cant|can'?t)\s+(speak|read|understand)\s+english\b"
-                     r"|\bmy\s+english\s+is\s+(not|bad|poor)"),
-    "en": re.compile(r"\bno\s+(hablo|entiendo|leo)\s+(el\s+|bien\s+(el\s+)?)?espanol\b"
-                     r"|\b(don'?t|do\s+not|cant|can'?t)\s+(speak|read|understand)\s+spanish\b|\bno\s+spanish\b"),
+    "es": re.compile(
+        r"\bno\s+(hablo|entiendo|se|leo)\s+(el\s+|bien\s+(el\s+)?)?(ingles|english)\b"
+        r"|\b(don'?t|do\s+not|cant|can'?t)\s+(speak|read|understand)\s+english\b"
+        r"|\bmy\s+english\s+is\s+(not|bad|poor)"
+    ),
+    "en": re.compile(
+        r"\bno\s+(hablo|entiendo|leo)\s+(el\s+|bien\s+(el\s+)?)?espanol\b"
+        r"|\b(don'?t|do\s+not|cant|can'?t)\s+(speak|read|understand)\s+spanish\b|\bno\s+spanish\b"
+    ),
 }
 
 _SPANISH_SPELLING = re.compile(r"[ñ¿¡]|cion(es)?\b|[áéíóú]")
@@ -122,7 +127,7 @@ def fold(text: str) -> str:
     return text.replace("\0", "ñ")
 
 
-def explicit_request(text: str) -> Optional[str]:
+def explicit_request(text: str) -> str | None:
     """The language a message explicitly asks for ("en español", "English please"), if any."""
     folded = fold(text).replace("ñ", "n")
     for lang, pattern in _CANNOT_READ.items():
@@ -154,13 +159,13 @@ def _detector_factory():
     factory = DetectorFactory()
     factory.seed = 0
     profiles = Path(langdetect.__file__).parent / "profiles"
-    for index, code in enumerate(SUPPORTED):
+    for index, code in enumerate(LANGUAGES):
         data = json.loads((profiles / code).read_text(encoding="utf-8"))
-        factory.add_profile(LangProfile(**data), index, len(SUPPORTED))
+        factory.add_profile(LangProfile(**data), index, len(LANGUAGES))
     return factory
 
 
-def _langdetect(text: str, min_prob: float = LANGDETECT_MIN_PROB) -> Optional[str]:
+def _langdetect(text: str, min_prob: float = LANGDETECT_MIN_PROB) -> str | None:
     from langdetect.lang_detect_exception import LangDetectException
 
     detector = _detector_factory().create()
@@ -172,7 +177,7 @@ def _langdetect(text: str, min_prob: float = LANGDETECT_MIN_PROB) -> Optional[st
     return best.lang if best.prob >= min_prob else None
 
 
-def clear_language(text: str) -> Optional[str]:
+def clear_language(text: str) -> str | None:
     """The language a message is clearly written in, or None when it is short or ambiguous."""
     if not text or not text.strip():
         return None
@@ -189,14 +194,14 @@ def clear_language(text: str) -> Optional[str]:
     return None
 
 
-def normalize_code(value: object) -> Optional[str]:
+def normalize_code(value: object) -> str | None:
     """'es-MX', 'ES', 'spanish' -> 'es'; anything we don't serve -> None."""
     if not isinstance(value, str):
         return None
     code = value.strip().lower().replace("_", "-")
     aliases = {"spanish": "es", "espanol": "es", "español": "es", "english": "en", "ingles": "en", "inglés": "en"}
     code = aliases.get(code, code.split("-")[0])
-    return code if code in SUPPORTED else None
+    return code if code in LANGUAGES else None
 
 
 @dataclass(frozen=True)
@@ -205,8 +210,7 @@ class Decision:
     reason: str  # explicit | metadata | detected | kept | default
 
 
-def decide(text: str, current: Optional[str] = None, metadata_lang: object = None,
-           first_turn: bool = False) -> Decision:
+def decide(text: str, current: str | None = None, metadata_lang: object = None, first_turn: bool = False) -> Decision:
     """The language to answer this message in."""
     requested = explicit_request(text or "")
     if requested:

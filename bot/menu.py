@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from bot.dialogue import TOPIC_INTENT_PREFIX
 from bot.knowledge.base import KnowledgeBase
@@ -11,8 +11,16 @@ SUGGESTION_MIN_CONFIDENCE = 0.05
 # On SMS every character is billed (and accents make Spanish cost more): a short menu of what families
 # ask most, and "or type your question" for the rest.
 SHORT_MENU_CHANNELS = {"twilio"}
-SHORT_MENU = ("choices_application", "choices_timeline", "magnet_points", "gate", "charter_schools",
-              "dual_language", "elop", "contact_help")
+SHORT_MENU = (
+    "choices_application",
+    "choices_timeline",
+    "magnet_points",
+    "gate",
+    "charter_schools",
+    "dual_language",
+    "elop",
+    "contact_help",
+)
 
 
 def menu_topics(all_topics: list[str], channel: str | None) -> list[str]:
@@ -23,8 +31,11 @@ def menu_topics(all_topics: list[str], channel: str | None) -> list[str]:
 
 def topic_buttons(kb: KnowledgeBase, topic_ids: Iterable[str], lang: str) -> list[dict]:
     """A button per topic: its title in `lang`, and a payload that asks that topic's intent."""
-    return [{"title": kb.topics[t].title[lang], "payload": f"/{TOPIC_INTENT_PREFIX}{t}"}
-            for t in topic_ids if t in kb.topics]
+    return [
+        {"title": kb.topics[t].title[lang], "payload": f"/{TOPIC_INTENT_PREFIX}{t}"}
+        for t in topic_ids
+        if t in kb.topics
+    ]
 
 
 def likely_topics(kb: KnowledgeBase, intent_ranking: list[dict], text: str, limit: int = 2) -> list[str]:
@@ -33,7 +44,7 @@ def likely_topics(kb: KnowledgeBase, intent_ranking: list[dict], text: str, limi
     for item in intent_ranking:
         name = item.get("name") or ""
         if name.startswith(TOPIC_INTENT_PREFIX) and (item.get("confidence") or 0) >= SUGGESTION_MIN_CONFIDENCE:
-            topic = name[len(TOPIC_INTENT_PREFIX):]
+            topic = name[len(TOPIC_INTENT_PREFIX) :]
             if topic in kb.topics and topic not in chosen:
                 chosen.append(topic)
     if len(chosen) < limit and text.strip():

@@ -6,9 +6,7 @@ older than the retention period, so no partial conversation is left behind.
 
 from __future__ import annotations
 
-import os
 import time
-from typing import Optional
 
 from sqlalchemy import create_engine, text
 
@@ -17,27 +15,21 @@ from bot import config
 DEFAULT_DAYS = 30
 
 
-def tracker_store_url() -> str:
-    """The tracker store of the active profile (endpoints.yml / endpoints.production.yml)."""
-    if os.environ.get("CAMINO_PROFILE") == "production":
-        env = os.environ
-        password = env.get("CAMINO_PG_PASSWORD", "")
-        auth = env.get("CAMINO_PG_USER", "postgres") + (f":{password}" if password else "")
-        return (f"postgresql://{auth}@{env.get('CAMINO_PG_HOST', '127.0.0.1')}:{env.get('CAMINO_PG_PORT', '5432')}"
-                f"/{env.get('CAMINO_PG_DB', 'camino')}")
-    return f"sqlite:///{config.state_dir() / 'tracker.db'}"
-
-
-def purge(days: int = DEFAULT_DAYS, url: Optional[str] = None, now: Optional[float] = None) -> int:
+def purge(days: int = DEFAULT_DAYS, url: str | None = None, now: float | None = None) -> int:
     """Delete conversations idle for more than `days`; returns how many conversations were removed."""
     cutoff = (now if now is not None else time.time()) - days * 86400
-    engine = create_engine(url or tracker_store_url(), future=True)
+    engine = create_engine(url or config.tracker_store_url(), future=True)
     try:
         with engine.begin() as conn:
             if not engine.dialect.has_table(conn, "events"):
                 return 0
-            stale = [row[0] for row in conn.execute(text(
-                "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"), {"cutoff": cutoff})]
+            stale = [
+                row[0]
+                for row in conn.execute(
+                    text("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
+                    {"cutoff": cutoff},
+                )
+            ]
             for sender in stale:
                 conn.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender})
             return len(stale)

@@ -7,6 +7,7 @@ once a message sent over the REST channel comes back through the action server.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,14 +16,12 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import requests
 
 from bot import config
 from bot.training import rasa_env, rasa_executable
 
-READY_TIMEOUT_S = float(os.environ.get("CAMINO_READY_TIMEOUT", "300"))
 HEALTHCHECK_SENDER = "camino-healthcheck"
 
 
@@ -33,12 +32,8 @@ class Ports:
     web: int = 8080
 
 
-def host() -> str:
-    return os.environ.get("CAMINO_HOST", "127.0.0.1")
-
-
 def endpoints_file() -> Path:
-    name = "endpoints.production.yml" if os.environ.get("CAMINO_PROFILE") == "production" else "endpoints.yml"
+    name = "endpoints.production.yml" if config.production() else "endpoints.yml"
     return config.ROOT / name
 
 
@@ -48,21 +43,30 @@ def server_env(ports: Ports) -> dict[str, str]:
     env["RASA_PORT"] = str(ports.rasa)  # the web page points the widget at it
     env["WEB_PORT"] = str(ports.web)  # the default allowed socket.io origins are the web server's
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(config.ROOT), env.get("PYTHONPATH")]))
-    production = {"CAMINO_PG_HOST": "127.0.0.1", "CAMINO_PG_PORT": "5432", "CAMINO_PG_DB": "camino",
-                  "CAMINO_PG_USER": "postgres", "CAMINO_PG_PASSWORD": "", "CAMINO_REDIS_HOST": "127.0.0.1",
-                  "CAMINO_REDIS_PORT": "6379"}
-    for key, value in production.items():
-        env.setdefault(key, value)
+    env.update(config.production_settings())  # endpoints.production.yml reads them (with our defaults)
     return env
 
 
 def commands(model: Path, ports: Ports) -> dict[str, list[str]]:
     return {
         "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.actions)],
-        "rasa": [rasa_executable(), "run", "--model", str(model), "--endpoints", str(endpoints_file()),
-                 "--credentials", str(config.ROOT / "credentials.yml"), "--port", str(ports.rasa),
-                 "--interface", host(), "--cors", os.environ.get("CAMINO_CORS_ORIGINS", "http://localhost:*")],
-        "web": [sys.executable, "-m", "bot.web", "--host", host(), "--port", str(ports.web)],
+        "rasa": [
+            rasa_executable(),
+            "run",
+            "--model",
+            str(model),
+            "--endpoints",
+            str(endpoints_file()),
+            "--credentials",
+            str(config.ROOT / "credentials.yml"),
+            "--port",
+            str(ports.rasa),
+            "--interface",
+            config.host(),
+            "--cors",
+            config.cors_origins(),
+        ],
+        "web": [sys.executable, "-m", "bot.web", "--host", config.host(), "--port", str(ports.web)],
     }
 
 
@@ -71,9 +75,16 @@ def start(model: Path, ports: Ports, log_dir: Path, detach: bool) -> dict[str, s
     env = server_env(ports)
     processes = {}
     for name, command in commands(model, ports).items():
-        log = open(log_dir / f"{name}.log", "ab")
-        processes[name] = subprocess.Popen(command, cwd=config.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                           stdin=subprocess.DEVNULL, start_new_session=detach)
+        with open(log_dir / f"{name}.log", "ab") as log:  # the child has its own copy of the descriptor
+            processes[name] = subprocess.Popen(
+                command,
+                cwd=config.ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=detach,
+            )
     return processes
 
 
@@ -97,7 +108,9 @@ def web_answers(port: int) -> bool:
         return False
 
 
-def wait_until_ready(ports: Ports, processes: dict[str, subprocess.Popen], timeout: float = READY_TIMEOUT_S) -> None:
+def wait_until_ready(ports: Ports, processes: dict[str, subprocess.Popen], timeout: float | None = None) -> None:
+    """Returns once the assistant answers end to end (within `timeout` s, default CAMINO_READY_TIMEOUT)."""
+    timeout = config.ready_timeout() if timeout is None else timeout
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for name, process in processes.items():
@@ -129,11 +142,17 @@ def _pid_file() -> Path:
 def record(processes: dict[str, subprocess.Popen], ports: Ports) -> None:
     path = _pid_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"pids": {n: p.pid for n, p in processes.items()},
-                                "ports": {"rasa": ports.rasa, "actions": ports.actions, "web": ports.web}}))
+    path.write_text(
+        json.dumps(
+            {
+                "pids": {n: p.pid for n, p in processes.items()},
+                "ports": {"rasa": ports.rasa, "actions": ports.actions, "web": ports.web},
+            }
+        )
+    )
 
 
-def recorded() -> Optional[dict]:
+def recorded() -> dict | None:
     try:
         return json.loads(_pid_file().read_text())
     except (OSError, ValueError):
@@ -166,9 +185,7 @@ def stop_recorded(grace: float = 20) -> list[str]:
         while _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.2)
         if _alive(pid):
-            try:
+            with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                pass
     _pid_file().unlink(missing_ok=True)
     return stopped

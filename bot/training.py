@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Optional
 
 from bot import config
 
@@ -22,8 +21,13 @@ KEEP_MODELS = 2
 
 
 def training_inputs(root: Path = config.ROOT) -> list[Path]:
-    files = [root / "config.yml", root / "domain.yml", root / "requirements.lock", root / "bot" / "rasa_components.py",
-             root / "bot" / "language.py"]
+    files = [
+        root / "config.yml",
+        root / "domain.yml",
+        root / "requirements.lock",
+        root / "bot" / "rasa_components.py",
+        root / "bot" / "language.py",
+    ]
     files += sorted((root / "data").rglob("*.yml"))
     return [f for f in files if f.is_file()]
 
@@ -49,7 +53,7 @@ def rasa_env() -> dict[str, str]:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     env.setdefault("PYTHONWARNINGS", "ignore")
-    env["CAMINO_STATE_DIR"] = str(config.state_dir())
+    env["CAMINO_STATE_DIR"] = str(config.ensure_state_dir())  # Rasa writes its tracker store there
     env.setdefault("ACTIONS_PORT", str(config.actions_port()))
     return env
 
@@ -66,9 +70,21 @@ def ensure_model(force: bool = False, root: Path = config.ROOT) -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     print(f"training model {target.name} (inputs changed or no model yet)…", flush=True)
-    command = [rasa_executable(), "train", "--config", str(root / "config.yml"), "--domain", str(root / "domain.yml"),
-               "--data", str(root / "data"), "--out", str(target.parent),
-               "--fixed-model-name", target.name[: -len(".tar.gz")], "--quiet"]
+    command = [
+        rasa_executable(),
+        "train",
+        "--config",
+        str(root / "config.yml"),
+        "--domain",
+        str(root / "domain.yml"),
+        "--data",
+        str(root / "data"),
+        "--out",
+        str(target.parent),
+        "--fixed-model-name",
+        target.name[: -len(".tar.gz")],
+        "--quiet",
+    ]
     result = subprocess.run(command, cwd=root, env=rasa_env())
     if result.returncode != 0 or not target.is_file():
         raise SystemExit(f"rasa train failed (exit {result.returncode})")
@@ -83,6 +99,6 @@ def _prune(keep: Path) -> None:
             old.unlink(missing_ok=True)
 
 
-def latest_model() -> Optional[Path]:
+def latest_model() -> Path | None:
     models = sorted(config.models_dir().glob(f"{MODEL_PREFIX}*.tar.gz"), key=lambda p: p.stat().st_mtime)
     return models[-1] if models else None

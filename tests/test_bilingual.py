@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.knowledge.files import load_knowledge
+from bot.knowledge.program_types import REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,11 +62,11 @@ def test_knowledge_texts_built_into_messages_are_bilingual():
     assert not knowledge.problems
     for topic in knowledge.topics.values():
         assert topic.title.get("en") and topic.title.get("es"), topic.id
-    labels = yaml.safe_load((ROOT / "knowledge" / "program_types.yml").read_text(encoding="utf-8"))
-    for kind, forms in labels["program_types"].items():
-        for form in ("one", "many"):
-            assert forms[form].get("en") and forms[form].get("es"), (kind, form)
-    assert labels["cohort"]["en"] and labels["cohort"]["es"]
+    for program in REGISTRY.types.values():
+        assert program.many.get("en") and program.many.get("es"), (program.id, "many")
+        if program.in_catalog:  # groups (charter, gate) are never a school's type: they need only a heading
+            assert program.one.get("en") and program.one.get("es"), (program.id, "one")
+    assert REGISTRY.cohort["en"] and REGISTRY.cohort["es"]
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "actions").glob("*.py")) + sorted((ROOT / "bot").rglob("*.py")))

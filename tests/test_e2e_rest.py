@@ -88,7 +88,8 @@ def test_out_of_scope_is_honest_and_has_no_payload(running_bot, text, marker):
     assert marker in texts(messages) and answer_payloads(messages) == []
 
 
-@pytest.mark.parametrize("text,lang", [("I want to talk to a real person", "en"), ("quiero hablar con una persona", "es")])
+@pytest.mark.parametrize("text,lang", [("I want to talk to a real person", "en"),
+                                       ("quiero hablar con una persona", "es")])
 def test_human_contact_comes_from_the_knowledge_base(running_bot, text, lang):
     messages = say(running_bot, text)
     assert "(213) 241-4177" in texts(messages)

@@ -56,7 +56,8 @@ def test_yearly_facts_are_flagged(knowledge):
 def test_store_round_trip(knowledge, tmp_path):
     url = f"sqlite:///{tmp_path / 'kb.db'}"
     counts = store.build(knowledge, url)
-    assert counts == {"topics": len(knowledge.topics), "entries": len(knowledge.entries), "schools": len(knowledge.schools)}
+    assert counts == {"topics": len(knowledge.topics), "entries": len(knowledge.entries),
+                      "schools": len(knowledge.schools)}
     loaded = store.load(url)
     assert {e.id: e for e in loaded.entries} == {e.id: e for e in knowledge.entries}
     assert loaded.schools.keys() == knowledge.schools.keys()
@@ -105,3 +106,30 @@ def test_answers_show_the_best_source_first(knowledge):
     for entry in knowledge.entries:
         kinds = [KINDS.index(kind_of(url, knowledge.sources)) for url in entry.sources]
         assert kinds == sorted(kinds), entry.id
+
+
+# What the unit tests checked on the real content before they moved to tests/fixtures/kb.
+
+
+@pytest.mark.parametrize("topic,question,entry", [
+    ("magnet_points", "how many points does a sibling give?", "magnet_points.sibling_points"),
+    ("magnet_points", "cuantos puntos da el hermano", "magnet_points.sibling_points"),
+    ("magnet_points", "se pierden los puntos si rechazo la oferta", "magnet_points.losing_points"),
+    ("charter_schools", "¿el charter cuesta?", "charter_schools.cost"),
+    ("elop", "is it free", "elop.cost"),
+])
+def test_real_entries_answer_their_sub_questions(kb, topic, question, entry):
+    assert kb.entry_for(topic, question).id == entry
+
+
+def test_real_search_finds_topics_in_both_languages(kb):
+    assert kb.search("reclasificacion ELPAC", limit=1)[0].entry.topic == "english_learners"
+    assert kb.search("how many years of math for UC", limit=3)[0].entry.topic == "a_g_requirements"
+
+
+def test_real_catalog_and_contacts(knowledge):
+    community = [s for s in knowledge.schools.values() if "community_school" in s.types]
+    assert len(community) >= 30
+    heet_high = {s.id for s in knowledge.schools.values() if "heet" in s.types and s.level == "high"}
+    assert heet_high == {"crenshaw_hs", "dorsey_hs", "washington_prep_hs"}
+    assert "(213) 241-4177" in answer_body(knowledge.topics["contact_help"].entries[0], "es")

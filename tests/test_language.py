@@ -78,7 +78,8 @@ def test_no_signal_defaults_to_english_and_keeps_spanish(text):
 
 
 def test_metadata_decides_the_first_turn_only():
-    assert decide("hello", first_turn=True, metadata_lang="es-MX") == decide("hello", first_turn=True, metadata_lang="es")
+    spanish = decide("hello", first_turn=True, metadata_lang="es")
+    assert decide("hello", first_turn=True, metadata_lang="es-MX") == spanish
     assert decide("hello", first_turn=True, metadata_lang="es-MX").lang == "es"
     assert decide("ok", first_turn=True, metadata_lang="es").reason == "metadata"
     # later turns: a clear message wins over the browser language

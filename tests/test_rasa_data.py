@@ -32,7 +32,7 @@ def _examples():
     for path in (ROOT / "data" / "nlu").glob("*.yml"):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
             if "intent" in block:
-                lines = [l[2:].strip() for l in block["examples"].splitlines() if l.strip().startswith("- ")]
+                lines = [e[2:].strip() for e in block["examples"].splitlines() if e.strip().startswith("- ")]
                 by_intent.setdefault(block["intent"], []).extend(lines)
     return by_intent
 

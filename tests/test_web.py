@@ -269,7 +269,7 @@ def test_staff_api_odd_input_never_fails(kb, web, query):
 def test_camino_starts_the_web_server_as_a_third_process(tmp_path):
     ports = servers.Ports(rasa=5101, actions=5102, web=5103)
     command = servers.commands(tmp_path / "model.tar.gz", ports)["web"]
-    assert command == [sys.executable, "-m", "bot.web", "--host", servers.host(), "--port", "5103"]
+    assert command == [sys.executable, "-m", "bot.web", "--host", config.host(), "--port", "5103"]
     env = servers.server_env(ports)
     assert (env["WEB_PORT"], env["RASA_PORT"]) == ("5103", "5101")
 

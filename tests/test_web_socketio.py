@@ -10,7 +10,6 @@ import pytest
 import yaml
 
 from bot import config
-from bot.channels import socketio as channel_module
 from bot.channels.socketio import CaminoSocketIOInput, CaminoSocketIOOutput, OriginCheck, SessionIds
 
 

@@ -9,7 +9,7 @@ body gets a polite reply instead of an error.
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any
 
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic.request import Request
@@ -41,21 +41,24 @@ class RestInput(RasaRestInput):
     def name(cls) -> str:
         return "rest"
 
-    async def _extract_sender(self, req: Request) -> Optional[str]:
+    async def _extract_sender(self, req: Request) -> str | None:
         return namespaced_sender(_body(req).get("sender"))
 
-    def _extract_message(self, req: Request) -> Optional[str]:
+    def _extract_message(self, req: Request) -> str | None:
         raw = _body(req).get("message")
         text = for_nlu(raw)
         if text != raw:
-            logger.info("rest message normalized (length %d -> %s)", len(str(raw or "")),
-                        text if text.startswith("/") else len(text))
+            logger.info(
+                "rest message normalized (length %d -> %s)",
+                len(str(raw or "")),
+                text if text.startswith("/") else len(text),
+            )
         return text
 
     def _extract_input_channel(self, req: Request) -> str:
         return self.name()
 
-    def get_metadata(self, request: Request) -> Optional[dict[str, Any]]:
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
         metadata = _body(request).get("metadata")
         if not isinstance(metadata, dict):
             return None

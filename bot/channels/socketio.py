@@ -26,7 +26,8 @@ import json
 import logging
 import re
 import secrets
-from typing import Any, Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeGuard
 
 from rasa.core.channels.channel import UserMessage, decode_bearer_token
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -38,7 +39,6 @@ from bot.inputs import for_nlu
 
 logger = logging.getLogger(__name__)
 
-SECRET_ENV = "CAMINO_SENDER_SECRET"
 ALLOWED_METADATA = ("language",)
 _SESSION_ID = re.compile(r"^([0-9a-f]{32})\.([0-9a-f]{32})$")
 
@@ -59,9 +59,9 @@ class SessionIds:
         nonce = secrets.token_hex(16)
         return f"{nonce}.{self._sign(nonce)}"
 
-    def verify(self, session_id: object) -> bool:
+    def verify(self, session_id: object) -> TypeGuard[str]:
         match = _SESSION_ID.match(session_id) if isinstance(session_id, str) else None
-        return bool(match) and hmac.compare_digest(match.group(2), self._sign(match.group(1)))
+        return match is not None and hmac.compare_digest(match.group(2), self._sign(match.group(1)))
 
 
 class OriginCheck:
@@ -70,7 +70,7 @@ class OriginCheck:
     def __init__(self, allowed: list[str]):
         self.allowed = {origin.rstrip("/") for origin in allowed}
 
-    def __call__(self, origin: Optional[str], environ: Optional[dict] = None) -> bool:
+    def __call__(self, origin: str | None, environ: dict | None = None) -> bool:
         if not origin:
             return True
         if origin in self.allowed:
@@ -134,7 +134,7 @@ class CaminoSocketIOInput(SocketIOInput):
         self.origin_check = OriginCheck(config.allowed_origins())
         self.sessions: dict[str, str] = {}  # socket id -> the session id it was confirmed in
 
-    def get_output_channel(self) -> Optional[CaminoSocketIOOutput]:
+    def get_output_channel(self) -> CaminoSocketIOOutput | None:
         return CaminoSocketIOOutput(self.sio, self.bot_message_evt) if self.sio else super().get_output_channel()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -147,7 +147,7 @@ class CaminoSocketIOInput(SocketIOInput):
             return response.json({"status": "ok"})
 
         @sio.on("connect", namespace=self.namespace)
-        async def connect(sid: str, environ: dict, auth: Optional[dict] = None) -> bool:
+        async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
             # engine.io already refused other origins; this also covers a namespace-only connect.
             if not self.origin_check(environ.get("HTTP_ORIGIN"), environ):
                 logger.info("socket.io connection refused: origin not allowed")

@@ -1,7 +1,7 @@
 """Twilio SMS and WhatsApp at /webhooks/twilio/webhook, replacing Rasa 3.6's `twilio` connector.
 
 A thin edge: it checks X-Twilio-Signature (403 unless it matches; 403 too while TWILIO_AUTH_TOKEN or
-PUBLIC_BASE_URL is unset), turns the form into an Inbound, lets bot.channels.sms_service decide the
+PUBLIC_BASE_URL is unset), turns the form into an Inbound, lets bot.channels.sms.service decide the
 reply, and answers in the webhook's own response as TwiML: no Twilio REST call, nothing that blocks the
 event loop, one <Message> per turn. Register it in credentials.yml as `bot.channels.twilio.TwilioInput:`.
 """
@@ -9,8 +9,8 @@ event loop, one <Message> per turn. Register it in credentials.yml as `bot.chann
 from __future__ import annotations
 
 import logging
-import os
-from typing import Any, Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -20,10 +20,11 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels.sms_input import sender_secret
-from bot.channels.sms_service import REPLY_TIMEOUT_S, Inbound, SmsService
-from bot.channels.sms_state import SmsState
-from bot.channels.sms_text import say
+from bot import config
+from bot.channels.sms.inbound import sender_secret
+from bot.channels.sms.service import REPLY_TIMEOUT_S, Inbound, SmsService
+from bot.channels.sms.state import SmsState
+from bot.channels.sms.texts import say
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class FormParams(dict):
     """A form as name -> list of values, blank values included (Twilio signs them too)."""
 
     @classmethod
-    def parse(cls, body: bytes) -> "FormParams":
+    def parse(cls, body: bytes) -> FormParams:
         params = cls()
         for name, value in parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True):
             params.setdefault(name, []).append(value)
@@ -66,19 +67,26 @@ class TwilioInput(InputChannel):
         return "twilio"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "TwilioInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioInput:
         return cls()  # settings come from the environment, never from credentials.yml
 
-    def __init__(self, auth_token: Optional[str] = None, public_base_url: Optional[str] = None,
-                 state: Optional[SmsState] = None, reply_timeout: float = REPLY_TIMEOUT_S) -> None:
-        self.auth_token = auth_token if auth_token is not None else os.environ.get("TWILIO_AUTH_TOKEN", "")
-        base = public_base_url if public_base_url is not None else os.environ.get("PUBLIC_BASE_URL", "")
+    def __init__(
+        self,
+        auth_token: str | None = None,
+        public_base_url: str | None = None,
+        state: SmsState | None = None,
+        reply_timeout: float = REPLY_TIMEOUT_S,
+    ) -> None:
+        self.auth_token = auth_token if auth_token is not None else config.twilio_auth_token()
+        base = public_base_url if public_base_url is not None else config.public_base_url()
         self.public_base_url = base.rstrip("/")
         self.state = state
         self.reply_timeout = reply_timeout
         if not (self.auth_token and self.public_base_url):
-            logger.warning("TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL must both be set: every Twilio webhook will "
-                           "be refused (403) until they are")
+            logger.warning(
+                "TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL must both be set: every Twilio webhook will "
+                "be refused (403) until they are"
+            )
 
     def public_url(self, request: Request) -> str:
         """The URL Twilio signed: the public base plus this request's path and query."""
@@ -98,8 +106,7 @@ class TwilioInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def ask_bot(text: str, sender_id: str, metadata: dict) -> list[dict[str, Any]]:
             collector = TwilioCollector()
-            await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(),
-                                             metadata=metadata))
+            await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=metadata))
             return collector.messages
 
         sender_secret()  # at start-up: creates the installation secret if there is none yet

@@ -7,8 +7,8 @@ import threading
 from typing import Optional
 
 from bot import config
-from bot.catalog import Catalog
 from bot.knowledge import store
+from bot.knowledge.catalog import Catalog
 from bot.knowledge.files import Entry, Knowledge, Topic, load_knowledge
 from bot.knowledge.search import EntryIndex, Hit
 

@@ -15,6 +15,7 @@ import yaml
 
 from bot.knowledge import figures as figure_check
 from bot.knowledge import sources as source_rank
+from bot.knowledge.program_types import LEVELS, PROGRAM_TYPES
 from bot.knowledge.model import LANGS, Contact, Cycle, Entry, Knowledge, Problem, School, Topic
 
 __all__ = ["LANGS", "Contact", "Cycle", "Entry", "Knowledge", "Problem", "School", "Topic", "load_knowledge",
@@ -24,12 +25,6 @@ ANSWER_MAX_CHARS = 320
 SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]*$", re.IGNORECASE)
 SEED_SOURCE = re.compile(r"^seed:[\w.-]+\.txt$")
-PROGRAM_TYPES = {
-    "magnet", "gifted_magnet", "highly_gifted_magnet", "sas", "pilot", "charter_independent",
-    "charter_affiliated", "community_school", "dual_language", "heet", "pwt_receiving", "newcomer",
-    "admission_criteria", "communities_in_schools",
-}
-LEVELS = {"elementary", "middle", "high", "span", "early_education"}
 PLACEHOLDER = re.compile(r"\{(contact|phone):([^}]*)\}")
 PHONE_FORMAT = re.compile(r"^\(\d{3}\) \d{3}-\d{4}$")
 TEXT_FIELDS = ("answer", "details", "next_step")

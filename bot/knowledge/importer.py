@@ -13,13 +13,12 @@ import re
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 import requests
 
-from bot.catalog import Catalog
-
-from bot.knowledge.files import LEVELS, PROGRAM_TYPES, SCHOOL_YEAR, URL, School
+from bot.knowledge.catalog import Catalog
+from bot.knowledge.files import SCHOOL_YEAR, URL, School
+from bot.knowledge.program_types import LEVELS, REGISTRY
 
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT_S = 15
@@ -37,13 +36,6 @@ COLUMNS = {
     "source": {"source", "source_url", "source url", "url", "website"},
     "as_of": {"as_of", "school_year", "school year", "year"},
     "aliases": {"aliases", "short_names", "short names", "also_known_as"},
-}
-TYPE_WORDS = {
-    "magnet": "magnet", "gifted magnet": "gifted_magnet", "gifted/high ability magnet": "gifted_magnet",
-    "highly gifted magnet": "highly_gifted_magnet", "sas": "sas", "school for advanced studies": "sas",
-    "pilot": "pilot", "independent charter": "charter_independent", "affiliated charter": "charter_affiliated",
-    "community school": "community_school", "dual language": "dual_language", "dle": "dual_language",
-    "heet": "heet", "pwt": "pwt_receiving", "newcomer": "newcomer",
 }
 
 
@@ -106,12 +98,12 @@ def _column_map(header: list[str]) -> dict[str, int]:
 
 
 def _program_types(value: str) -> tuple[list[str], list[str]]:
-    types, unknown = [], []
+    types: list[str] = []
+    unknown: list[str] = []
     for part in re.split(r"[;|,]", value):
-        word = part.strip().lower()
-        if not word:
+        if not part.strip():
             continue
-        kind = word if word in PROGRAM_TYPES else TYPE_WORDS.get(word)
+        kind = REGISTRY.from_export(part)
         (types if kind else unknown).append(kind or part.strip())
     return types, unknown
 
@@ -130,7 +122,10 @@ def parse(text: str) -> Report:
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cell = lambda key: row[columns[key]].strip() if key in columns and columns[key] < len(row) else ""  # noqa: E731
+
+        def cell(key: str, row: list[str] = row) -> str:
+            return row[columns[key]].strip() if key in columns and columns[key] < len(row) else ""
+
         name, source, as_of = cell("name"), cell("source"), cell("as_of")
         types, unknown = _program_types(cell("type"))
         level = cell("level").lower() or None
@@ -155,14 +150,21 @@ def parse(text: str) -> Report:
             types = list(dict.fromkeys([*previous.types, *types]))
             extra = {**previous.extra, **extra}
         aliases = tuple(a.strip() for a in re.split(r"[;|]", cell("aliases")) if a.strip())
-        merged[school_id] = School(school_id, name, aliases or (previous.aliases if previous else ()), tuple(types),
-                                   level or (previous.level if previous else None),
-                                   tuple(dict.fromkeys([*(previous.sources if previous else ()), source])), as_of, extra)
+        merged[school_id] = School(
+            school_id,
+            name,
+            aliases or (previous.aliases if previous else ()),
+            tuple(types),
+            level or (previous.level if previous else None),
+            tuple(dict.fromkeys([*(previous.sources if previous else ()), source])),
+            as_of,
+            extra,
+        )
     report.accepted = list(merged.values())
     return report
 
 
-def curated_twin(school: School, curated: Catalog) -> Optional[School]:
+def curated_twin(school: School, curated: Catalog) -> School | None:
     """A curated record that is the same school (same id, or the same name once short forms are read)."""
     for record in curated.schools:
         if record.id == school.id:

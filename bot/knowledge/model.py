@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-LANGS = ("en", "es")
+from bot.language import LANGUAGES as LANGS  # the one LANGUAGES constant, under the name readers use
 
 
 @dataclass(frozen=True)

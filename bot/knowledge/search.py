@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable, Optional
+from functools import cache, lru_cache
 
-from bot.knowledge.files import LANGS, Entry
-from bot.language import fold
+from bot.knowledge.files import Entry
+from bot.language import LANGUAGES, fold
 
 QUESTION_WEIGHT = 2  # a match on a question phrasing counts more than one on the answer text
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pipeline(lang: str):
     import spacy
 
@@ -29,9 +29,9 @@ def _pipeline(lang: str):
     return nlp
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stop_words() -> frozenset[str]:
-    return frozenset(fold(w) for lang in LANGS for w in _pipeline(lang).Defaults.stop_words)
+    return frozenset(fold(w) for lang in LANGUAGES for w in _pipeline(lang).Defaults.stop_words)
 
 
 @lru_cache(maxsize=4096)
@@ -39,7 +39,7 @@ def terms(text: str) -> tuple[str, ...]:
     """Accent-folded lemmas of `text` under both languages, without stop words or punctuation."""
     stop = _stop_words()
     found: list[str] = []
-    for lang in LANGS:
+    for lang in LANGUAGES:
         for token in _pipeline(lang)(text[:2000]):
             if token.is_punct or token.is_space:
                 continue
@@ -65,7 +65,7 @@ class EntryIndex:
         self.docs: list[Counter] = []
         for entry in self.entries:
             doc: Counter = Counter()
-            for lang in LANGS:
+            for lang in LANGUAGES:
                 for question in entry.questions.get(lang, ()):
                     for term in terms(question):
                         doc[term] += QUESTION_WEIGHT
@@ -77,10 +77,10 @@ class EntryIndex:
         n = len(self.docs)
         self.idf = {term: math.log(1 + (n - count + 0.5) / (count + 0.5)) for term, count in df.items()}
 
-    def search(self, text: str, limit: int = 5, topic: Optional[str] = None) -> list[Hit]:
+    def search(self, text: str, limit: int = 5, topic: str | None = None) -> list[Hit]:
         query = terms(text)
         hits = []
-        for entry, doc in zip(self.entries, self.docs):
+        for entry, doc in zip(self.entries, self.docs, strict=True):
             if topic and entry.topic != topic:
                 continue
             length = sum(doc.values()) or 1
@@ -88,7 +88,12 @@ class EntryIndex:
             for term in query:
                 tf = doc.get(term, 0)
                 if tf:
-                    score += self.idf[term] * tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * length / self.avg_len))
+                    score += (
+                        self.idf[term]
+                        * tf
+                        * (self.k1 + 1)
+                        / (tf + self.k1 * (1 - self.b + self.b * length / self.avg_len))
+                    )
             if score > 0:
                 hits.append(Hit(entry, score))
         hits.sort(key=lambda hit: (-hit.score, hit.entry.position))

@@ -11,6 +11,7 @@ from aiohttp.abc import AbstractAccessLogger
 from bot import config
 from bot.web.app import create_app
 
+
 class PathOnlyAccessLogger(AbstractAccessLogger):
     """Logs method, path and status, never the query string: staff questions may hold family details."""
 
@@ -24,8 +25,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=config.web_port())
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    web.run_app(create_app(warm_up=True), host=args.host, port=args.port, access_log_class=PathOnlyAccessLogger,
-                print=lambda message: logging.getLogger("bot.web").info(message))
+    web.run_app(
+        create_app(warm_up=True),
+        host=args.host,
+        port=args.port,
+        access_log_class=PathOnlyAccessLogger,
+        print=lambda message: logging.getLogger("bot.web").info(message),
+    )
 
 
 if __name__ == "__main__":

@@ -11,17 +11,17 @@ import hmac
 import html
 import json
 import logging
-import os
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
-from typing import Awaitable, Callable, Optional
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
 from bot import config
+from bot.language import LANGUAGES
 from bot.web import i18n, staff
 
 logger = logging.getLogger(__name__)
@@ -42,9 +42,8 @@ class Settings:
     socket_url: str = ""  # where browsers reach Rasa's socket.io; empty: this host, port rasa_port
 
     @classmethod
-    def from_env(cls) -> "Settings":
-        return cls(staff_token=os.environ.get("STAFF_TOKEN", "").strip(), rasa_port=config.rasa_port(),
-                   socket_url=os.environ.get("CAMINO_SOCKET_URL", "").strip().rstrip("/"))
+    def from_env(cls) -> Settings:
+        return cls(staff_token=config.staff_token(), rasa_port=config.rasa_port(), socket_url=config.socket_url())
 
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -69,9 +68,11 @@ def _content_security_policy(request: web.Request) -> str:
     socket = _socket_origin(request)
     websocket = socket.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
     # The widget injects its stylesheet as <style> elements, hence 'unsafe-inline' for styles only.
-    return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            f"font-src 'self' data:; connect-src 'self' {socket} {websocket}; frame-ancestors 'self'; "
-            "base-uri 'none'; form-action 'self'; object-src 'none'")
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        f"font-src 'self' data:; connect-src 'self' {socket} {websocket}; frame-ancestors 'self'; "
+        "base-uri 'none'; form-action 'self'; object-src 'none'"
+    )
 
 
 def _wants_json(request: web.Request) -> bool:
@@ -85,11 +86,13 @@ def error_response(request: web.Request, status: int, key: str, **values: object
         return web.json_response({"error": messages}, status=status)
     lang = i18n.page_language(request.query.get("lang"), request.headers.get("Accept-Language"))
     other = "es" if lang == "en" else "en"
-    body = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>Camino</title><link rel="stylesheet" href="/static/site.css"></head>'
-            f'<body><main class="message"><p>{html.escape(messages[lang])}</p>'
-            f'<p lang="{other}">{html.escape(messages[other])}</p></main></body></html>')
+    body = (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>Camino</title><link rel="stylesheet" href="/static/site.css"></head>'
+        f'<body><main class="message"><p>{html.escape(messages[lang])}</p>'
+        f'<p lang="{other}">{html.escape(messages[other])}</p></main></body></html>'
+    )
     return web.Response(text=body, status=status, content_type="text/html")
 
 
@@ -136,7 +139,8 @@ def render(template: str, request: web.Request, **values: str) -> web.Response:
     fields = {f"t_{key}": html.escape(texts[lang]) for key, texts in i18n.STRINGS.items()}
     fields.update({key: html.escape(value) for key, value in values.items()})
     page = Template((TEMPLATES_DIR / template).read_text(encoding="utf-8")).substitute(
-        lang=lang, other_lang="es" if lang == "en" else "en", strings=_strings_json(), **fields)
+        lang=lang, other_lang="es" if lang == "en" else "en", strings=_strings_json(), **fields
+    )
     return web.Response(text=page, content_type="text/html")
 
 
@@ -145,7 +149,7 @@ async def widget_page(request: web.Request) -> web.Response:
     return render("index.html", request, socket_url=settings.socket_url, rasa_port=str(settings.rasa_port))
 
 
-def _staff_refusal(request: web.Request, *, api: bool) -> Optional[web.Response]:
+def _staff_refusal(request: web.Request, *, api: bool) -> web.Response | None:
     """None when the request may use the staff lookup; otherwise the 403 (turned off) or 401 to send."""
     token = request.app[SETTINGS].staff_token
     if not token:
@@ -153,7 +157,7 @@ def _staff_refusal(request: web.Request, *, api: bool) -> Optional[web.Response]
     if not api:
         return None
     header = request.headers.get("Authorization", "")
-    given = header[len(TOKEN_HEADER_PREFIX):].strip() if header.lower().startswith(TOKEN_HEADER_PREFIX) else ""
+    given = header[len(TOKEN_HEADER_PREFIX) :].strip() if header.lower().startswith(TOKEN_HEADER_PREFIX) else ""
     if given and hmac.compare_digest(given.encode(), token.encode()):
         return None
     refusal = error_response(request, 401, "token_required")
@@ -182,7 +186,7 @@ async def staff_ask(request: web.Request) -> web.Response:
         result = await loop.run_in_executor(None, staff.lookup, question)
     except staff.BadQuestion as error:
         return web.json_response({"error": error.messages}, status=400)
-    result["copy"] = {lang: staff.as_text(result, lang) for lang in ("en", "es")}
+    result["copy"] = {lang: staff.as_text(result, lang) for lang in LANGUAGES}
     return web.json_response(result)
 
 
@@ -203,9 +207,12 @@ async def _warm_up(app: web.Application) -> None:
     asyncio.get_running_loop().run_in_executor(None, warm)
 
 
-def create_app(settings: Optional[Settings] = None, warm_up: bool = False) -> web.Application:
-    app = web.Application(middlewares=[security_headers, errors], client_max_size=64 * 1024,
-                          handler_args={"max_line_size": MAX_REQUEST_LINE, "max_field_size": MAX_REQUEST_LINE})
+def create_app(settings: Settings | None = None, warm_up: bool = False) -> web.Application:
+    app = web.Application(
+        middlewares=[security_headers, errors],
+        client_max_size=64 * 1024,
+        handler_args={"max_line_size": MAX_REQUEST_LINE, "max_field_size": MAX_REQUEST_LINE},
+    )
     app[SETTINGS] = settings or Settings.from_env()
     app.router.add_get("/", widget_page)
     app.router.add_get("/healthz", health)
@@ -218,5 +225,6 @@ def create_app(settings: Optional[Settings] = None, warm_up: bool = False) -> we
     else:
         logger.warning("the chat widget is not built (%s is missing): run `make assets`", VENDOR_DIR)
     if warm_up:
-        app.on_startup.append(_warm_up)
+        # aiohttp 3.9 declares its signals in aiosignal's pre-1.4 generic form, which aiosignal 1.4 reads differently
+        app.on_startup.append(_warm_up)  # type: ignore[arg-type]
     return app

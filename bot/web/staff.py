@@ -7,11 +7,11 @@ JSON API and `camino ask`.
 from __future__ import annotations
 
 import unicodedata
-from typing import Optional
 
 from bot.knowledge.answers import answer_body
 from bot.knowledge.base import KnowledgeBase, get_kb
-from bot.knowledge.files import LANGS, Entry
+from bot.knowledge.files import Entry
+from bot.language import LANGUAGES
 from bot.web import i18n
 
 MAX_QUESTION_CHARS = 500
@@ -37,8 +37,7 @@ def clean_question(raw: object) -> str:
         raise BadQuestion("empty_question")
     if len(raw) > MAX_QUESTION_CHARS:
         raise BadQuestion("long_question", max=MAX_QUESTION_CHARS)
-    if "\ufffd" in raw or any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r"
-                              for c in raw):
+    if "\ufffd" in raw or any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r" for c in raw):
         raise BadQuestion("unreadable_question")
     return " ".join(raw.split())
 
@@ -48,28 +47,34 @@ def _summary(entry: Entry, kb: KnowledgeBase) -> dict:
     return {
         "id": entry.id,
         "topic": entry.topic,
-        "title": dict(topic.title) if topic else {lang: entry.topic for lang in LANGS},
-        "question": {lang: entry.questions[lang][0] for lang in LANGS},
+        "title": dict(topic.title) if topic else {lang: entry.topic for lang in LANGUAGES},
+        "question": {lang: entry.questions[lang][0] for lang in LANGUAGES},
     }
 
 
 def _answer(entry: Entry, kb: KnowledgeBase) -> dict:
-    return {**_summary(entry, kb),
-            "text": {lang: answer_body(entry, lang) for lang in LANGS},
-            "sources": list(entry.sources),
-            "as_of": entry.as_of,
-            "changes_yearly": entry.changes_yearly}
+    return {
+        **_summary(entry, kb),
+        "text": {lang: answer_body(entry, lang) for lang in LANGUAGES},
+        "sources": list(entry.sources),
+        "as_of": entry.as_of,
+        "changes_yearly": entry.changes_yearly,
+    }
 
 
-def lookup(question: object, kb: Optional[KnowledgeBase] = None, more: int = MORE_MATCHES) -> dict:
+def lookup(question: object, kb: KnowledgeBase | None = None, more: int = MORE_MATCHES) -> dict:
     """{"query", "answer" (or None), "more": the next matches' titles, "message" (when nothing matched)}."""
     query = clean_question(question)
     kb = kb or get_kb()
     hits = kb.search(query, limit=1 + more)
     if not hits:
         return {"query": query, "answer": None, "more": [], "message": i18n.both("no_match")}
-    return {"query": query, "answer": _answer(hits[0].entry, kb),
-            "more": [_summary(hit.entry, kb) for hit in hits[1:]], "message": None}
+    return {
+        "query": query,
+        "answer": _answer(hits[0].entry, kb),
+        "more": [_summary(hit.entry, kb) for hit in hits[1:]],
+        "message": None,
+    }
 
 
 def as_text(result: dict, lang: str) -> str:
@@ -94,10 +99,10 @@ def terminal_text(result: dict) -> str:
     """`camino ask`'s output: the answer in English, then in Spanish, then sources and other matches."""
     answer = result["answer"]
     if answer is None:
-        return "\n".join(result["message"][lang] for lang in LANGS)
+        return "\n".join(result["message"][lang] for lang in LANGUAGES)
     lines = [f"{answer['title']['en']} / {answer['title']['es']}  ({_bilingual('school_year')}: {answer['as_of']})"]
     if answer["changes_yearly"]:
-        lines += [i18n.text("changes_yearly", lang) for lang in LANGS]
+        lines += [i18n.text("changes_yearly", lang) for lang in LANGUAGES]
     for lang, label in (("en", "english"), ("es", "spanish")):
         heading = f"── {i18n.text(label, lang)} "
         lines += ["", heading + "─" * max(3, 60 - len(heading)), answer["question"][lang], "", answer["text"][lang]]

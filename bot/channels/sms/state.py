@@ -12,9 +12,7 @@ dir unless CAMINO_TWILIO_DB_URL names another SQLAlchemy URL (several Rasa serve
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timedelta
-from typing import Optional
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, create_engine, delete, select
 from sqlalchemy.engine import Engine
@@ -24,27 +22,32 @@ from bot import config
 REPLY_TTL = timedelta(days=1)
 
 metadata = MetaData()
-optouts = Table("twilio_optouts", metadata,
-                Column("number_key", String(64), primary_key=True),
-                Column("opted_out_at", DateTime, nullable=False))
-conversations = Table("twilio_conversations", metadata,
-                      Column("sender_id", String(80), primary_key=True),
-                      Column("choices", Text, nullable=False),  # JSON list of payloads
-                      Column("lang", String(8)),
-                      Column("updated_at", DateTime, nullable=False))
-replies = Table("twilio_replies", metadata,
-                Column("message_sid", String(64), primary_key=True),
-                Column("body", Text, nullable=False),  # the reply text; "" = an empty response
-                Column("created_at", DateTime, nullable=False, index=True))
-
-
-def default_url() -> str:
-    return os.environ.get("CAMINO_TWILIO_DB_URL") or f"sqlite:///{config.state_dir() / 'twilio.db'}"
+optouts = Table(
+    "twilio_optouts",
+    metadata,
+    Column("number_key", String(64), primary_key=True),
+    Column("opted_out_at", DateTime, nullable=False),
+)
+conversations = Table(
+    "twilio_conversations",
+    metadata,
+    Column("sender_id", String(80), primary_key=True),
+    Column("choices", Text, nullable=False),  # JSON list of payloads
+    Column("lang", String(8)),
+    Column("updated_at", DateTime, nullable=False),
+)
+replies = Table(
+    "twilio_replies",
+    metadata,
+    Column("message_sid", String(64), primary_key=True),
+    Column("body", Text, nullable=False),  # the reply text; "" = an empty response
+    Column("created_at", DateTime, nullable=False, index=True),
+)
 
 
 class SmsState:
-    def __init__(self, url: Optional[str] = None) -> None:
-        self.engine: Engine = create_engine(url or default_url(), future=True)
+    def __init__(self, url: str | None = None) -> None:
+        self.engine: Engine = create_engine(url or config.twilio_db_url(), future=True)
         metadata.create_all(self.engine)
 
     def _put(self, table: Table, key: str, **values) -> None:
@@ -71,19 +74,19 @@ class SmsState:
             db.execute(delete(optouts).where(optouts.c.number_key == number_key))
 
     # the last reply of a conversation
-    def save_turn(self, sender_id: str, choices: list[str], lang: Optional[str]) -> None:
+    def save_turn(self, sender_id: str, choices: list[str], lang: str | None) -> None:
         self._put(conversations, sender_id, choices=json.dumps(choices), lang=lang, updated_at=datetime.utcnow())
 
     def last_choices(self, sender_id: str) -> list[str]:
         row = self._get(conversations, sender_id)
         return json.loads(row.choices) if row else []
 
-    def last_lang(self, sender_id: str) -> Optional[str]:
+    def last_lang(self, sender_id: str) -> str | None:
         row = self._get(conversations, sender_id)
         return row.lang if row else None
 
     # replies by MessageSid
-    def reply_for(self, message_sid: str) -> Optional[str]:
+    def reply_for(self, message_sid: str) -> str | None:
         row = self._get(replies, message_sid)
         return row.body if row and row.created_at > datetime.utcnow() - REPLY_TTL else None
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
 
 from bot import config
 from bot.language import fold
@@ -40,16 +38,16 @@ def sender_secret() -> bytes:
     return config.sender_secret()
 
 
-def number_key(e164: str, secret: Optional[bytes] = None) -> str:
+def number_key(e164: str, secret: bytes | None = None) -> str:
     return hmac.new(secret or sender_secret(), e164.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def parse_sender(from_field: str, secret: Optional[bytes] = None) -> Optional[Sender]:
+def parse_sender(from_field: str, secret: bytes | None = None) -> Sender | None:
     """Twilio's `From` ("+13105550100" or "whatsapp:+13105550100") as a Sender; None if it is neither."""
     value = (from_field or "").strip()
     channel = "sms"
     if value.lower().startswith(WHATSAPP_PREFIX):
-        channel, value = "whatsapp", value[len(WHATSAPP_PREFIX):]
+        channel, value = "whatsapp", value[len(WHATSAPP_PREFIX) :]
     number = re.sub(r"[\s().-]", "", value)
     if not _E164.match(number):
         return None
@@ -60,7 +58,7 @@ def parse_sender(from_field: str, secret: Optional[bytes] = None) -> Optional[Se
 # Whole-message keywords, case- and accent-insensitive. The language is the keyword's own, or None for
 # the words used in both languages (then the conversation's language answers).
 STOP, HELP, START = "stop", "help", "start"
-KEYWORDS: dict[str, tuple[str, Optional[str]]] = {
+KEYWORDS: dict[str, tuple[str, str | None]] = {
     **{w: (STOP, None) for w in ("stop", "stopall")},
     **{w: (STOP, "en") for w in ("unsubscribe", "cancel", "end", "quit")},
     **{w: (STOP, "es") for w in ("parar", "alto", "cancelar", "detener", "baja")},
@@ -77,10 +75,10 @@ _EDGE_PUNCTUATION = " \t\r\n.,;:!?¡¿\"'()*"
 @dataclass(frozen=True)
 class Keyword:
     kind: str  # STOP | HELP | START
-    lang: Optional[str]
+    lang: str | None
 
 
-def keyword(body: str) -> Optional[Keyword]:
+def keyword(body: str) -> Keyword | None:
     """The STOP/HELP/START keyword the whole message is ("Stop", " ALTO! ", "Ayúda"), if any."""
     word = fold(body or "").strip(_EDGE_PUNCTUATION)
     found = KEYWORDS.get(word)
@@ -102,7 +100,7 @@ _KEYCAP = re.compile("[\ufe0f\u20e3]")
 _BARE_NUMBER = re.compile(r"^#?\s*(\d{1,3})\s*[.)]?$")
 
 
-def choice_number(text: str, count: int) -> Optional[int]:
+def choice_number(text: str, count: int) -> int | None:
     """1..count when the message is just that number ("2", " 2. ", "2️⃣"), else None."""
     match = _BARE_NUMBER.match(_KEYCAP.sub("", text or "").strip())
     if not match:

@@ -13,10 +13,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from typing import Any
 
-from bot.channels.sms_text import say
+from bot.channels.sms.texts import say
 from bot.language import DEFAULT, clear_language, normalize_code
 
 SMS, WHATSAPP = "sms", "whatsapp"
@@ -46,7 +47,7 @@ class _Unit:
     keep: bool = False  # a source line: never trimmed
 
 
-def answer_payload(messages: Iterable[dict[str, Any]]) -> Optional[dict[str, Any]]:
+def answer_payload(messages: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
     for message in messages:
         custom = message.get("custom")
         if isinstance(custom, dict) and isinstance(custom.get("answer"), dict):
@@ -54,10 +55,9 @@ def answer_payload(messages: Iterable[dict[str, Any]]) -> Optional[dict[str, Any
     return None
 
 
-def reply_language(payload: Optional[dict[str, Any]], text: str, previous: Optional[str] = None) -> str:
+def reply_language(payload: dict[str, Any] | None, text: str, previous: str | None = None) -> str:
     """The answer payload's language, else the language the text is clearly in, else the conversation's."""
-    return (normalize_code((payload or {}).get("lang")) or clear_language(text) or normalize_code(previous)
-            or DEFAULT)
+    return normalize_code((payload or {}).get("lang")) or clear_language(text) or normalize_code(previous) or DEFAULT
 
 
 def choices_block(titles: list[str], lang: str) -> str:
@@ -72,7 +72,7 @@ def choices_block(titles: list[str], lang: str) -> str:
     return "\n".join(lines)
 
 
-def _units(paragraphs: list[str], source: Optional[str]) -> list[_Unit]:
+def _units(paragraphs: list[str], source: str | None) -> list[_Unit]:
     """Paragraphs split into lines and sentences; a line with the source link (or, without a known
     source, any link) stays whole and is kept."""
     units = []
@@ -124,7 +124,7 @@ def _fit(units: list[_Unit], budget: int, limit: int) -> list[_Unit]:
     return kept
 
 
-def render(messages: list[dict[str, Any]], medium: str = SMS, previous_lang: Optional[str] = None) -> Reply:
+def render(messages: list[dict[str, Any]], medium: str = SMS, previous_lang: str | None = None) -> Reply:
     """One turn of bot messages (CollectingOutputChannel dicts) as the one text to send back."""
     paragraphs = [m["text"] for m in messages if isinstance(m.get("text"), str) and m["text"].strip()]
     paragraphs += [m[k] for m in messages for k in ("image", "attachment") if isinstance(m.get(k), str)]

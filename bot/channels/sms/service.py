@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any
 
-from bot.channels import sms_input
-from bot.channels.sms_format import render
-from bot.channels.sms_input import HELP, START, STOP, Sender
-from bot.channels.sms_state import SmsState
-from bot.channels.sms_text import say
+from bot.channels.sms import inbound as sms_input
+from bot.channels.sms.inbound import HELP, START, STOP, Sender
+from bot.channels.sms.outbound import render
+from bot.channels.sms.state import SmsState
+from bot.channels.sms.texts import say
 from bot.inputs import for_nlu
 
 logger = logging.getLogger(__name__)
@@ -33,13 +34,14 @@ AskBot = Callable[[str, str, dict], Awaitable[list[dict[str, Any]]]]
 class Inbound:
     from_: str
     body: str
-    message_sid: Optional[str] = None
+    message_sid: str | None = None
 
     @classmethod
-    def from_form(cls, form: dict[str, str]) -> "Inbound":
+    def from_form(cls, form: dict[str, str]) -> Inbound:
         """From Twilio's webhook form; a picture without text arrives as an empty Body."""
-        return cls(form.get("From") or "", form.get("Body") or "",
-                   form.get("MessageSid") or form.get("SmsMessageSid") or None)
+        return cls(
+            form.get("From") or "", form.get("Body") or "", form.get("MessageSid") or form.get("SmsMessageSid") or None
+        )
 
 
 class SmsService:
@@ -103,11 +105,17 @@ class SmsService:
             return say("error", previous_lang)
         reply = render(messages, sender.channel, previous_lang)
         self.state.save_turn(sender.sender_id, reply.choices, reply.lang)
-        logger.info("twilio reply to %s: channel=%s lang=%s chars=%d choices=%d", _short(sender), sender.channel,
-                    reply.lang, len(reply.text), len(reply.choices))
+        logger.info(
+            "twilio reply to %s: channel=%s lang=%s chars=%d choices=%d",
+            _short(sender),
+            sender.channel,
+            reply.lang,
+            len(reply.text),
+            len(reply.choices),
+        )
         return reply.text
 
-    def _keyword(self, keyword: sms_input.Keyword, sender: Sender, lang: Optional[str]) -> Optional[str]:
+    def _keyword(self, keyword: sms_input.Keyword, sender: Sender, lang: str | None) -> str | None:
         """The answer to a keyword, or None when the message should go on as an ordinary one."""
         opted_out = self.state.opted_out(sender.number_key)
         if keyword.kind == HELP:

@@ -8,50 +8,67 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
 
 from bot.knowledge.files import School
+from bot.knowledge.program_types import REGISTRY
 from bot.language import fold
 
-GENERIC = set("""
+# Words that never decide a match on their own.
+GENERIC_WORDS = """
 the a of and de la el los las del y at en
 school schools escuela escuelas high hs senior sr middle ms elementary es elem primary span center centre
 cntr ctr academy acad magnet charter community comunitaria comunitarias preparatoria secundaria primaria
 prep preparatory program programa campus la lausd learning complex intermediate st street ave avenue dr drive
-""".split())
+"""
+GENERIC = set(GENERIC_WORDS.split())
 # Short forms people type, mapped to the word used in official names.
-SHORT_FORMS = {"prep": "preparatory", "wash": "washington", "st": "street", "ave": "avenue", "dr": "drive",
-               "hs": "high", "ms": "middle", "es": "elementary", "ctr": "center", "cntr": "center"}
+SHORT_FORMS = {
+    "prep": "preparatory",
+    "wash": "washington",
+    "st": "street",
+    "ave": "avenue",
+    "dr": "drive",
+    "hs": "high",
+    "ms": "middle",
+    "es": "elementary",
+    "ctr": "center",
+    "cntr": "center",
+}
 WORD = re.compile(r"[a-z0-9ñ]+")
 MIN_MATCH = 0.75
 
-# Program types, as families name them, to the topic that explains them.
-TYPE_TOPICS = {
-    "magnet": "magnet_programs", "gifted_magnet": "gifted_magnets", "highly_gifted_magnet": "gifted_magnets",
-    "sas": "sas", "pilot": "pilot_schools", "charter_independent": "charter_schools",
-    "charter_affiliated": "charter_schools", "community_school": "community_schools",
-    "dual_language": "dual_language", "heet": "heet", "pwt_receiving": "permits_with_transportation",
-    "newcomer": "english_learners", "admission_criteria": "choices_application",
-    "communities_in_schools": "community_schools",
-}
-# Entity values (data/nlu synonyms) to catalog program types.
-ENTITY_TYPES = {
-    "magnet": {"magnet", "gifted_magnet", "highly_gifted_magnet"}, "gifted_magnet": {"gifted_magnet", "highly_gifted_magnet"},
-    "sas": {"sas"}, "pilot": {"pilot"}, "charter": {"charter_independent", "charter_affiliated"},
-    "community_school": {"community_school"}, "dual_language": {"dual_language"}, "heet": {"heet"},
-    "pwt": {"pwt_receiving"}, "gate": {"gifted_magnet", "highly_gifted_magnet", "sas"},
-}
-GRADE_LEVELS = {"tk": "elementary", "kindergarten": "elementary", "elementary": "elementary", "middle": "middle",
-                "high": "high", **{str(n): "elementary" for n in range(1, 6)},
-                **{str(n): "middle" for n in range(6, 9)}, **{str(n): "high" for n in range(9, 13)}}
-
-
 # San Fernando Valley communities inside LAUSD, for "schools in the Valley" (read from a sourced address).
-VALLEY_PLACES = ("van nuys", "north hollywood", "sherman oaks", "studio city", "encino", "tarzana", "woodland hills",
-                 "canoga park", "winnetka", "reseda", "northridge", "granada hills", "chatsworth", "porter ranch",
-                 "sylmar", "pacoima", "arleta", "sun valley", "panorama city", "north hills", "lake balboa",
-                 "valley village", "mission hills", "sunland", "tujunga", "west hills", "valley glen")
+VALLEY_PLACES = (
+    "van nuys",
+    "north hollywood",
+    "sherman oaks",
+    "studio city",
+    "encino",
+    "tarzana",
+    "woodland hills",
+    "canoga park",
+    "winnetka",
+    "reseda",
+    "northridge",
+    "granada hills",
+    "chatsworth",
+    "porter ranch",
+    "sylmar",
+    "pacoima",
+    "arleta",
+    "sun valley",
+    "panorama city",
+    "north hills",
+    "lake balboa",
+    "valley village",
+    "mission hills",
+    "sunland",
+    "tujunga",
+    "west hills",
+    "valley glen",
+)
 VALLEY_ZIP = re.compile(r"\b91[346]\d\d\b")
 
 
@@ -117,24 +134,29 @@ class Catalog:
         matches.sort(key=lambda m: (-m.score, m.school.name))
         return matches[:limit]
 
-    def mentioned_in(self, text: str) -> Optional[School]:
+    def mentioned_in(self, text: str) -> School | None:
         """A school named anywhere in a free-text question ("is dorsey a community school?")."""
         tokens = distinctive(text)
-        best: Optional[Match] = None
+        best: Match | None = None
         for size in (3, 2, 1):
             for start in range(0, max(0, len(tokens) - size + 1)):
-                for match in self.find(" ".join(tokens[start:start + size]), limit=1):
+                for match in self.find(" ".join(tokens[start : start + size]), limit=1):
                     if best is None or match.score > best.score:
                         best = match
             if best and best.score >= 0.95:
                 break
         return best.school if best else None
 
-    def filter(self, program_type: Optional[str] = None, level: Optional[str] = None,
-               area: Optional[str] = None, instruction_language: Optional[str] = None) -> list[School]:
+    def filter(
+        self,
+        program_type: str | None = None,
+        level: str | None = None,
+        area: str | None = None,
+        instruction_language: str | None = None,
+    ) -> list[School]:
         """Schools of a program type (an entity value), school level, region and language of instruction."""
-        wanted_types = ENTITY_TYPES.get(program_type or "", {program_type} if program_type else set())
-        wanted_level = GRADE_LEVELS.get(level or "", level)
+        wanted_types = REGISTRY.meant_by(program_type)
+        wanted_level = REGISTRY.level_of_grade(level)
         result = []
         for school in self.schools:
             if wanted_types and not wanted_types.intersection(school.types):
@@ -143,20 +165,14 @@ class Catalog:
                 continue
             if area and fold(area) not in areas(school):
                 continue
-            if instruction_language and fold(instruction_language) not in [fold(str(x)) for x in school.extra.get("dual_language") or []]:
+            if instruction_language and fold(instruction_language) not in [
+                fold(str(x)) for x in school.extra.get("dual_language") or []
+            ]:
                 continue
             result.append(school)
         return sorted(result, key=lambda s: s.name)
 
 
-def topic_for(types: Iterable[str], preferred: Optional[str] = None) -> str:
+def topic_for(types: Iterable[str], preferred: str | None = None) -> str:
     """The topic that explains a school's program type (for the answer payload)."""
-    types = list(types)
-    if preferred:
-        for t in types:
-            if t in ENTITY_TYPES.get(preferred, {preferred}) and t in TYPE_TOPICS:
-                return TYPE_TOPICS[t]
-    for t in types:
-        if t in TYPE_TOPICS:
-            return TYPE_TOPICS[t]
-    return "neighborhood_school"
+    return REGISTRY.topic_of_school(types, preferred)
