@@ -10,8 +10,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_view import intent_name, language, previous_user_text
-from bot.knowledge.answers import answer_body, answer_payload
 from bot.dialogue import FOLLOWUP_INTENT, question_for_matching, topic_for_message
+from bot.knowledge.answers import answer_body, answer_payload
 from bot.knowledge.base import get_kb
 
 logger = logging.getLogger(__name__)
@@ -23,14 +23,16 @@ class ActionAnswerQuestion(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         intent = intent_name(tracker)
-        topic = topic_for_message(intent, tracker.get_latest_entity_values("program_type"),
-                                  tracker.get_slot("last_topic"))
+        topic = topic_for_message(
+            intent, tracker.get_latest_entity_values("program_type"), tracker.get_slot("last_topic")
+        )
         lang = language(tracker)
         if topic is None and intent == FOLLOWUP_INTENT:
             dispatcher.utter_message(response="utter_followup_unclear")
             return []
-        text = question_for_matching(intent, (tracker.latest_message or {}).get("text") or "",
-                                     previous_user_text(tracker))
+        text = question_for_matching(
+            intent, (tracker.latest_message or {}).get("text") or "", previous_user_text(tracker)
+        )
         entry = get_kb().entry_for(topic, text) if topic else None
         if entry is None or lang not in entry.answer:
             logger.warning("no knowledge entry for intent=%s", intent)
@@ -38,7 +40,9 @@ class ActionAnswerQuestion(Action):
             return []
         dispatcher.utter_message(
             response="utter_kb_answer_yearly" if entry.changes_yearly else "utter_kb_answer",
-            answer=answer_body(entry, lang), source=entry.sources[0], as_of=entry.as_of,
+            answer=answer_body(entry, lang),
+            source=entry.sources[0],
+            as_of=entry.as_of,
         )
         dispatcher.utter_message(json_message=answer_payload(entry, lang))
         logger.info("answered topic=%s entry=%s lang=%s", entry.topic, entry.id, lang)

@@ -23,6 +23,6 @@ class ActionShowHelp(Action):
         lang = language(tracker)
         buttons = topic_buttons(kb, topics, lang)
         if tracker.get_latest_input_channel() not in SHORT_MENU_CHANNELS:
-            buttons += tool_buttons(lang)   # on SMS the menu stays short; the tools start from a request
+            buttons += tool_buttons(lang)  # on SMS the menu stays short; the tools start from a request
         dispatcher.utter_message(response="utter_help", buttons=buttons)
         return []

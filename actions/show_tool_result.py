@@ -29,15 +29,19 @@ class ActionShowToolResult(Action):
         lang = language(tracker)
         try:
             result = results.compute(state, lang)
-        except (KeyError, ValueError) as error:   # answers that the tool refuses: say so, never crash
+        except (KeyError, ValueError) as error:  # answers that the tool refuses: say so, never crash
             logger.warning("tool=%s could not compute: %s", state.get("tool"), type(error).__name__)
             dispatcher.utter_message(response="utter_no_answer")
             return reset
         sources = result.get("sources") or []
         sms = tracker.get_latest_input_channel() in SHORT_MENU_CHANNELS
         body = results.short_text(state, result, lang) if sms else results.text(state, result, lang)
-        dispatcher.utter_message(response="utter_tool_result", result=body,
-                                 as_of=result.get("as_of") or "", source=sources[0] if sources else "")
+        dispatcher.utter_message(
+            response="utter_tool_result",
+            result=body,
+            as_of=result.get("as_of") or "",
+            source=sources[0] if sources else "",
+        )
         dispatcher.utter_message(json_message=results.payload(state, lang, result))
         logger.info("tool result tool=%s lang=%s", state["tool"], lang)
         return reset

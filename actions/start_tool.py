@@ -12,8 +12,11 @@ from actions.tracker_view import intent_name
 from bot.tools import flow
 
 TOOL_FOR_INTENT = {"use_points_tool": "magnet_points", "use_ag_tool": "ag_check", "use_options_tool": "options"}
-INTRO = {"magnet_points": "utter_tool_points_intro", "ag_check": "utter_tool_ag_intro",
-         "options": "utter_tool_options_intro"}
+INTRO = {
+    "magnet_points": "utter_tool_points_intro",
+    "ag_check": "utter_tool_ag_intro",
+    "options": "utter_tool_options_intro",
+}
 
 
 class ActionStartTool(Action):

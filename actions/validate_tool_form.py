@@ -18,8 +18,9 @@ class ValidateToolForm(FormValidationAction):
     def name(self) -> str:
         return "validate_tool_form"
 
-    def validate_tool_reply(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                            domain: DomainDict) -> dict[str, Any]:
+    def validate_tool_reply(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         state = tracker.get_slot("tool_state") or flow.start("magnet_points")
         outcome = flow.consume(state, str(value or ""))
         logger.info("tool=%s step=%s status=%s", state.get("tool"), len(state.get("answers") or {}), outcome.status)

@@ -33,8 +33,10 @@ def _kb_build(args: argparse.Namespace) -> int:
             print(problem)
         print(f"not built: {len(knowledge.problems)} problem(s) in the knowledge files")
         return 1
-    print(f"knowledge store built: {counts['topics']} topics, {counts['entries']} entries, "
-          f"{counts['schools']} schools -> {_safe_url(config.database_url())}")
+    print(
+        f"knowledge store built: {counts['topics']} topics, {counts['entries']} entries, "
+        f"{counts['schools']} schools -> {_safe_url(config.database_url())}"
+    )
     return 0
 
 
@@ -55,12 +57,13 @@ def _kb_stats(args: argparse.Namespace) -> int:
         return 1
     expected = load_topic_ids(config.knowledge_dir() / "topics.yml")
     print(f"store: {_safe_url(config.database_url())}")
-    print(f"topics: {len(knowledge.topics)} of {len(expected)}; entries: {len(knowledge.entries)}; "
-          f"yearly-changing entries: {sum(e.changes_yearly for e in knowledge.entries)}")
+    print(
+        f"topics: {len(knowledge.topics)} of {len(expected)}; entries: {len(knowledge.entries)}; "
+        f"yearly-changing entries: {sum(e.changes_yearly for e in knowledge.entries)}"
+    )
     for topic_id in expected:
         topic = knowledge.topics.get(topic_id)
-        print(f"  {topic_id:30} {len(topic.entries) if topic else 0:3} entries"
-              f"{'' if topic else '  MISSING'}")
+        print(f"  {topic_id:30} {len(topic.entries) if topic else 0:3} entries{'' if topic else '  MISSING'}")
     by_type = Counter(t for school in knowledge.schools.values() for t in school.types)
     print(f"schools: {len(knowledge.schools)}")
     for kind, count in sorted(by_type.items()):
@@ -77,11 +80,15 @@ def _print_grounding() -> None:
     files = load_knowledge(config.knowledge_dir())
     report = grounding(files)
     total = sum(report.source_mix.values())
-    print(f"sources cited by entries: {total} distinct URLs; "
-          + ", ".join(f"{kind} {count}" for kind, count in report.source_mix.items())
-          + f"; pre-2020 {report.pre_2020}, undated {report.undated}")
-    print(f"entries resting only on third-party or pre-2020 pages: {len(report.weak_entries)} "
-          f"(each carries confirm_with: the answer tells the family whom to confirm with)")
+    print(
+        f"sources cited by entries: {total} distinct URLs; "
+        + ", ".join(f"{kind} {count}" for kind, count in report.source_mix.items())
+        + f"; pre-2020 {report.pre_2020}, undated {report.undated}"
+    )
+    print(
+        f"entries resting only on third-party or pre-2020 pages: {len(report.weak_entries)} "
+        f"(each carries confirm_with: the answer tells the family whom to confirm with)"
+    )
     for entry in report.weak_entries:
         print(f"  {entry.id:45} -> {entry.confirm.get('en', 'NO confirm_with')}")
     print(f"entries resting only on a stale third-party page: {len(report.stale_third_party_entries)}")
@@ -106,8 +113,11 @@ def _kb_stale(args: argparse.Namespace) -> int:
     on = dt.date.fromisoformat(args.on) if args.on else dt.date.today()
     stale = stale_entries(load_knowledge(config.knowledge_dir()), on)
     for entry in stale:
-        reason = f"cycle {entry.cycle} ended {entry.cycle_ends}" if entry.cycle_ends and entry.cycle_ends < on.isoformat() \
+        reason = (
+            f"cycle {entry.cycle} ended {entry.cycle_ends}"
+            if entry.cycle_ends and entry.cycle_ends < on.isoformat()
             else f"review by {entry.review_by}"
+        )
         print(f"{entry.id:45} as of {entry.as_of}  {reason}")
     print(f"{len(stale)} entr{'y' if len(stale) == 1 else 'ies'} to review on {on.isoformat()}")
     return 0
@@ -133,8 +143,10 @@ def _kb_import(args: argparse.Namespace) -> int:
             fresh.append(school)
     counts = store.upsert_imported(fresh, config.database_url())
     counts["kept_curated"] += twins
-    print(f"imported {len(report.accepted)} school(s): {counts['added']} added, {counts['updated']} updated, "
-          f"{counts['unchanged']} unchanged, {counts['kept_curated']} left as curated")
+    print(
+        f"imported {len(report.accepted)} school(s): {counts['added']} added, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged, {counts['kept_curated']} left as curated"
+    )
     if report.rejected:
         print(f"rejected {len(report.rejected)} row(s):")
         for line, reason in report.rejected:
@@ -176,11 +188,14 @@ def _ports():
 
 
 def _print_urls(ports) -> None:
-    print(f"Camino is answering:\n  REST:      http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook\n"
-          f"  socket.io: http://127.0.0.1:{ports.rasa}/socket.io\n"
-          f"  actions:   http://127.0.0.1:{ports.actions}/health\n"
-          f"  widget:    http://127.0.0.1:{ports.web}/\n"
-          f"  staff:     http://127.0.0.1:{ports.web}/staff", flush=True)
+    print(
+        f"Camino is answering:\n  REST:      http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook\n"
+        f"  socket.io: http://127.0.0.1:{ports.rasa}/socket.io\n"
+        f"  actions:   http://127.0.0.1:{ports.actions}/health\n"
+        f"  widget:    http://127.0.0.1:{ports.web}/\n"
+        f"  staff:     http://127.0.0.1:{ports.web}/staff",
+        flush=True,
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -286,9 +301,15 @@ def _points(args: argparse.Namespace) -> int:
 
     from bot.tools.points import estimate
 
-    result = estimate(waitlist_years=args.waitlist_years, matriculation=args.matriculation, sibling=args.sibling,
-                      resident=args.resident, late=args.late, enrolled_in_magnet=args.enrolled_in_magnet,
-                      lang=args.lang)
+    result = estimate(
+        waitlist_years=args.waitlist_years,
+        matriculation=args.matriculation,
+        sibling=args.sibling,
+        resident=args.resident,
+        late=args.late,
+        enrolled_in_magnet=args.enrolled_in_magnet,
+        lang=args.lang,
+    )
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
@@ -330,13 +351,26 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+")
     ask.set_defaults(func=_ask)
     points = sub.add_parser("points", help="estimate one applicant's magnet priority points")
-    points.add_argument("--waitlist-years", type=int, default=0, choices=range(0, 21), metavar="N",
-                        help="consecutive years on an on-time magnet waiting list")
-    points.add_argument("--matriculation", action="store_true",
-                        help="finishing a magnet's top grade and applying to a magnet at the next level")
+    points.add_argument(
+        "--waitlist-years",
+        type=int,
+        default=0,
+        choices=range(0, 21),
+        metavar="N",
+        help="consecutive years on an on-time magnet waiting list",
+    )
+    points.add_argument(
+        "--matriculation",
+        action="store_true",
+        help="finishing a magnet's top grade and applying to a magnet at the next level",
+    )
     points.add_argument("--sibling", action="store_true", help="a sibling attends and will stay at that magnet")
-    points.add_argument("--resident", choices=("phbao", "overcrowded", "none", "unknown"), default="none",
-                        help="what the resident (neighborhood) school is")
+    points.add_argument(
+        "--resident",
+        choices=("phbao", "overcrowded", "none", "unknown"),
+        default="none",
+        help="what the resident (neighborhood) school is",
+    )
     points.add_argument("--late", action="store_true", help="a late application")
     points.add_argument("--enrolled-in-magnet", action="store_true", help="the student is in a magnet now")
     points.add_argument("--lang", choices=("en", "es"), default="en")

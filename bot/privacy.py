@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import re
 
-PLACEHOLDERS = {"email": "[email]", "phone": "[phone]", "ssn": "[id]", "student_id": "[student id]",
-                "address": "[address]"}
+PLACEHOLDERS = {
+    "email": "[email]",
+    "phone": "[phone]",
+    "ssn": "[id]",
+    "student_id": "[student id]",
+    "address": "[address]",
+}
 
-_STREET_TYPES = (r"st|street|ave|avenue|av|blvd|boulevard|rd|road|dr|drive|way|ln|lane|pl|place|ct|court|"
-                 r"pkwy|parkway|hwy|highway|ter|terrace|cir|circle")
+_STREET_TYPES = (
+    r"st|street|ave|avenue|av|blvd|boulevard|rd|road|dr|drive|way|ln|lane|pl|place|ct|court|"
+    r"pkwy|parkway|hwy|highway|ter|terrace|cir|circle"
+)
 _ES_STREET = r"calle|avenida|av\.?|bulevar|boulevard|camino"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -22,15 +29,28 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("phone", re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]?\d{4}(?!\d)")),
     ("phone", re.compile(r"(?<![\w$])(?:\+?1)?\d{10}(?!\d)")),
     # English: "1234 W Main St", "4321 South Vermont Avenue Apt 5"
-    ("address", re.compile(rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+|north\s+|south\s+|east\s+|west\s+)?"
-                           rf"(?:[A-Za-zÁÉÍÓÚÑáéíóúñ0-9'.-]+\s+){{1,4}}(?:{_STREET_TYPES})\b\.?"
-                           rf"(?:,?\s*(?:apt|apartment|unit|#)\s*\w+)?", re.IGNORECASE)),
+    (
+        "address",
+        re.compile(
+            rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+|north\s+|south\s+|east\s+|west\s+)?"
+            rf"(?:[A-Za-zÁÉÍÓÚÑáéíóúñ0-9'.-]+\s+){{1,4}}(?:{_STREET_TYPES})\b\.?"
+            rf"(?:,?\s*(?:apt|apartment|unit|#)\s*\w+)?",
+            re.IGNORECASE,
+        ),
+    ),
     # Spanish: "calle Olympic 1234", "Avenida Central #456", "vivo en la 123 de la calle 5"
-    ("address", re.compile(rf"\b(?:{_ES_STREET})\s+(?:[A-Za-zÁÉÍÓÚÑáéíóúñ0-9'.-]+\s+){{1,4}}#?\d{{1,6}}\b",
-                           re.IGNORECASE)),
+    (
+        "address",
+        re.compile(rf"\b(?:{_ES_STREET})\s+(?:[A-Za-zÁÉÍÓÚÑáéíóúñ0-9'.-]+\s+){{1,4}}#?\d{{1,6}}\b", re.IGNORECASE),
+    ),
     # Student / district ids: a run of 6 to 12 digits (a ZIP has 5, a year 4), or an id after the word.
-    ("student_id", re.compile(r"(?i)\b(?:student\s*(?:id|number|#)|id\s*(?:de|del)?\s*(?:estudiante|alumno)|"
-                              r"n[uú]mero\s+de\s+(?:estudiante|alumno)|matr[ií]cula)\s*(?:is|es|:|#)?\s*[A-Z0-9-]{4,}")),
+    (
+        "student_id",
+        re.compile(
+            r"(?i)\b(?:student\s*(?:id|number|#)|id\s*(?:de|del)?\s*(?:estudiante|alumno)|"
+            r"n[uú]mero\s+de\s+(?:estudiante|alumno)|matr[ií]cula)\s*(?:is|es|:|#)?\s*[A-Z0-9-]{4,}"
+        ),
+    ),
     ("student_id", re.compile(r"(?<![\w$.,])\d{6,12}(?![\w.,]\d)")),
 ]
 

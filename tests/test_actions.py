@@ -73,8 +73,9 @@ class TestAnswerQuestion:
 
 class TestMenus:
     @pytest.mark.parametrize("lang", ["en", "es"])
-    def test_help_lists_every_topic_then_the_tools_as_buttons(self, small_kb, dispatcher, tracker_for, domain,
-                                                              small_topic_ids, lang):
+    def test_help_lists_every_topic_then_the_tools_as_buttons(
+        self, small_kb, dispatcher, tracker_for, domain, small_topic_ids, lang
+    ):
         from bot.tools.labels import TOOLS
 
         ActionShowHelp().run(dispatcher, tracker_for("help", intent="help", slots={"language": lang}), domain)
@@ -188,7 +189,7 @@ def test_asking_for_a_person_gets_the_sourced_contact_entry(small_kb, dispatcher
     tracker = tracker_for("quiero hablar con una persona", intent="request_human", slots={"language": "es"})
     ActionAnswerQuestion().run(dispatcher, tracker, domain)
     assert payloads(dispatcher)[0]["answer"]["topic"] == "contact_help"
-    assert "(213) 241-4177" in dispatcher.messages[0]["answer"]   # the registry's main line, rendered
+    assert "(213) 241-4177" in dispatcher.messages[0]["answer"]  # the registry's main line, rendered
 
 
 def test_sms_gets_a_short_help_menu(small_kb, dispatcher, tracker_for, domain):

@@ -21,8 +21,16 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = os.environ.get("CAMINO_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CAMINO_CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PHONE = {"width": 390, "height": 844, "pixelRatio": 2}
 WAIT_S = 90
 
@@ -76,8 +84,9 @@ def wait_for(driver, condition, message: str, timeout: float = WAIT_S):
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.25,
-                         ignored_exceptions=[StaleElementReferenceException]).until(condition, message)
+    return WebDriverWait(
+        driver, timeout, poll_frequency=0.25, ignored_exceptions=[StaleElementReferenceException]
+    ).until(condition, message)
 
 
 def screenshot(driver, name: str) -> Path:
@@ -115,17 +124,22 @@ def check_page_is_self_contained(driver, bot, expected_errors: str = "^$") -> No
     hosts = {urlsplit(bot["web_url"]).netloc, urlsplit(bot["url"]).netloc}
     loaded = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert [u for u in loaded if not u.startswith("data:") and urlsplit(u).netloc not in hosts] == []
-    errors = [e["message"] for e in driver.get_log("browser")
-              if e["level"] == "SEVERE" and not re.search(expected_errors, e["message"])]
+    errors = [
+        e["message"]
+        for e in driver.get_log("browser")
+        if e["level"] == "SEVERE" and not re.search(expected_errors, e["message"])
+    ]
     assert errors == []
 
 
-@pytest.mark.parametrize("lang,question,source_label", [
-    ("en", "how do magnet points work?", "Source ("),
-    ("es", "¿cómo funcionan los puntos de magnet?", "Fuente (ciclo escolar"),
-])
-def test_widget_answers_in_the_browser_language_with_source_links(browser, running_bot, lang, question,
-                                                                   source_label):
+@pytest.mark.parametrize(
+    "lang,question,source_label",
+    [
+        ("en", "how do magnet points work?", "Source ("),
+        ("es", "¿cómo funcionan los puntos de magnet?", "Fuente (ciclo escolar"),
+    ],
+)
+def test_widget_answers_in_the_browser_language_with_source_links(browser, running_bot, lang, question, source_label):
     driver = browser(lang, phone=True)
     driver.get(running_bot["web_url"] + "/")
     assert driver.title == i18n.text("page_title", lang)

@@ -35,12 +35,15 @@ def test_hola_in_spanish(running_bot):
     assert "Soy Camino" in texts(messages) and answer_payloads(messages) == []
 
 
-@pytest.mark.parametrize("lang,question", [
-    ("en", "how do magnet points work?"),
-    ("en", "how many points does a sibling give for magnet?"),
-    ("es", "¿cómo funcionan los puntos de magnet?"),
-    ("es", "cuantos puntos da tener un hermano en la magnet"),
-])
+@pytest.mark.parametrize(
+    "lang,question",
+    [
+        ("en", "how do magnet points work?"),
+        ("en", "how many points does a sibling give for magnet?"),
+        ("es", "¿cómo funcionan los puntos de magnet?"),
+        ("es", "cuantos puntos da tener un hermano en la magnet"),
+    ],
+)
 def test_magnet_points_answer_with_the_payload(running_bot, lang, question):
     messages = say(running_bot, question)
     payloads = answer_payloads(messages)
@@ -81,15 +84,17 @@ def test_browser_language_decides_the_first_turn(running_bot):
     assert "Soy Camino" in texts(messages)
 
 
-@pytest.mark.parametrize("text,marker", [("what's the weather tomorrow", "can't help"),
-                                          ("¿va a llover mañana?", "no le puedo ayudar")])
+@pytest.mark.parametrize(
+    "text,marker", [("what's the weather tomorrow", "can't help"), ("¿va a llover mañana?", "no le puedo ayudar")]
+)
 def test_out_of_scope_is_honest_and_has_no_payload(running_bot, text, marker):
     messages = say(running_bot, text)
     assert marker in texts(messages) and answer_payloads(messages) == []
 
 
-@pytest.mark.parametrize("text,lang", [("I want to talk to a real person", "en"),
-                                       ("quiero hablar con una persona", "es")])
+@pytest.mark.parametrize(
+    "text,lang", [("I want to talk to a real person", "en"), ("quiero hablar con una persona", "es")]
+)
 def test_human_contact_comes_from_the_knowledge_base(running_bot, text, lang):
     messages = say(running_bot, text)
     assert "(213) 241-4177" in texts(messages)
@@ -114,8 +119,19 @@ def test_unclear_message_offers_did_you_mean_or_asks_again(running_bot):
     assert answer_payloads(messages) == [] and texts(messages)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "🙂🙂🙂", "x" * 20000, "\x00\x01\x02", "'; DROP TABLE events; --",
-                                  "<script>alert(1)</script>", "{{7*7}} ${jndi:ldap://x}"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "🙂🙂🙂",
+        "x" * 20000,
+        "\x00\x01\x02",
+        "'; DROP TABLE events; --",
+        "<script>alert(1)</script>",
+        "{{7*7}} ${jndi:ldap://x}",
+    ],
+)
 def test_bad_input_gets_a_reply_never_an_error(running_bot, text):
     sender = f"test-{uuid.uuid4().hex}"
     say(running_bot, "hola", sender)
@@ -128,14 +144,25 @@ def test_bad_input_gets_a_reply_never_an_error(running_bot, text):
 def test_rest_cannot_impersonate_another_channel(running_bot):
     """A REST caller naming an SMS user's id or another channel lands in its own rest: conversation."""
     victim = f"sms:{uuid.uuid4().hex}"
-    reply = requests.post(f"{running_bot['url']}/webhooks/rest/webhook",
-                          json={"sender": victim, "message": "hola", "input_channel": "twilio",
-                                "metadata": {"language": "es", "channel": "sms"}}, timeout=60).json()
+    reply = requests.post(
+        f"{running_bot['url']}/webhooks/rest/webhook",
+        json={
+            "sender": victim,
+            "message": "hola",
+            "input_channel": "twilio",
+            "metadata": {"language": "es", "channel": "sms"},
+        },
+        timeout=60,
+    ).json()
     assert reply and all(m["recipient_id"] == f"rest:{victim}" for m in reply)
 
 
 @pytest.mark.parametrize("body", ['["not", "a", "dict"]', "not json", '{"sender": "x"}', '{"message": 12345}'])
 def test_malformed_rest_bodies_never_500(running_bot, body):
-    reply = requests.post(f"{running_bot['url']}/webhooks/rest/webhook", data=body,
-                          headers={"Content-Type": "application/json"}, timeout=60)
+    reply = requests.post(
+        f"{running_bot['url']}/webhooks/rest/webhook",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=60,
+    )
     assert reply.status_code < 500

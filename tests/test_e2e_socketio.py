@@ -20,8 +20,9 @@ class Widget:
         self.confirmed, self.replied = threading.Event(), threading.Event()
         self.client.on("session_confirm", self._on_confirm)
         self.client.on("bot_uttered", self._on_reply)
-        self.client.connect(bot["url"], socketio_path="/socket.io", transports=["websocket"], wait_timeout=20,
-                            headers=headers or {})
+        self.client.connect(
+            bot["url"], socketio_path="/socket.io", transports=["websocket"], wait_timeout=20, headers=headers or {}
+        )
 
     def _on_confirm(self, session_id):
         self.session_id = session_id
@@ -39,8 +40,10 @@ class Widget:
 
     def say(self, text, language="en", session_id=None):
         self.replied.clear()
-        self.client.emit("user_uttered", {"message": text, "session_id": session_id or self.session_id,
-                                          "customData": {"language": language}})
+        self.client.emit(
+            "user_uttered",
+            {"message": text, "session_id": session_id or self.session_id, "customData": {"language": language}},
+        )
 
     def texts(self):
         return " ".join(r.get("text", "") for r in self.replies)

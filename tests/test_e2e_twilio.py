@@ -17,11 +17,21 @@ PUBLIC_URL = "https://camino.example.org/webhooks/twilio/webhook"
 
 def text_message(bot, number, body):
     sid = "SM" + uuid.uuid4().hex
-    form = {"MessageSid": sid, "SmsMessageSid": sid, "AccountSid": "AC" + "0" * 32, "From": number,
-            "To": "+12135550199", "Body": body, "NumMedia": "0", "FromCity": "", "ToState": "CA"}
+    form = {
+        "MessageSid": sid,
+        "SmsMessageSid": sid,
+        "AccountSid": "AC" + "0" * 32,
+        "From": number,
+        "To": "+12135550199",
+        "Body": body,
+        "NumMedia": "0",
+        "FromCity": "",
+        "ToState": "CA",
+    }
     signature = RequestValidator(TOKEN).compute_signature(PUBLIC_URL, form)
-    reply = requests.post(f"{bot['url']}/webhooks/twilio/webhook", data=form,
-                          headers={"X-Twilio-Signature": signature}, timeout=30)
+    reply = requests.post(
+        f"{bot['url']}/webhooks/twilio/webhook", data=form, headers={"X-Twilio-Signature": signature}, timeout=30
+    )
     assert reply.status_code == 200, reply.text
     assert reply.headers["content-type"].startswith("text/xml")
     return [m.text for m in ET.fromstring(reply.content).findall("Message")]

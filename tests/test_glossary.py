@@ -28,7 +28,10 @@ def spanish_strings():
     for name, variations in domain["responses"].items():
         for variation in variations:
             if any(c.get("value") == "es" for c in variation.get("condition") or []):
-                yield name, variation.get("text", "") + " " + " ".join(b["title"] for b in variation.get("buttons") or [])
+                yield (
+                    name,
+                    variation.get("text", "") + " " + " ".join(b["title"] for b in variation.get("buttons") or []),
+                )
     for path in ROOT.glob("bot/**/sms_text.yml"):
         for key, texts in yaml.safe_load(path.read_text(encoding="utf-8")).items():
             yield f"sms_text.{key}", texts.get("es", "")
@@ -51,8 +54,13 @@ def test_glossary_terms_are_complete():
 @pytest.mark.parametrize("term", [t for t in glossary() if t.get("avoid_es")], ids=lambda t: t["en"])
 def test_spanish_texts_avoid_the_variants_the_glossary_rules_out(term):
     patterns = [re.compile(rf"(?<!\w){p}(?!\w)", re.IGNORECASE) for p in term["avoid_es"]]
-    offenders = [f"{where}: {m.group(0)!r}" for where, text in spanish_strings()
-                 for pattern in patterns for m in [pattern.search(URL.sub(" ", text))] if m]
+    offenders = [
+        f"{where}: {m.group(0)!r}"
+        for where, text in spanish_strings()
+        for pattern in patterns
+        for m in [pattern.search(URL.sub(" ", text))]
+        if m
+    ]
     assert offenders == [], f"use {term['es']!r}"
 
 

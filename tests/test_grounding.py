@@ -16,12 +16,23 @@ OFFICIAL = "https://choices.lausd.net/Home/faq?p=1"
 NEWS = "https://laist.com/news/education/choices-2026"
 BLOG = "https://corebaby.org/magnet-selection-priority-point-system/"
 
-CONTACTS = {"contacts": [{
-    "id": "sis", "name": {"en": "Student Integration Services", "es": "Student Integration Services"},
-    "phone": "(213) 241-4177", "handles": {"en": "Choices", "es": "Choices"}, "sources": [OFFICIAL],
-    "checked": "2026-27"}]}
-CYCLES = {"cycles": [{"id": "2026-27", "on_time_deadline": dt.date(2025, 11, 14), "ends": dt.date(2026, 4, 30),
-                      "sources": [NEWS]}]}
+CONTACTS = {
+    "contacts": [
+        {
+            "id": "sis",
+            "name": {"en": "Student Integration Services", "es": "Student Integration Services"},
+            "phone": "(213) 241-4177",
+            "handles": {"en": "Choices", "es": "Choices"},
+            "sources": [OFFICIAL],
+            "checked": "2026-27",
+        }
+    ]
+}
+CYCLES = {
+    "cycles": [
+        {"id": "2026-27", "on_time_deadline": dt.date(2025, 11, 14), "ends": dt.date(2026, 4, 30), "sources": [NEWS]}
+    ]
+}
 SOURCES = {"sources": {OFFICIAL: {"year": 2025}, NEWS: {"year": 2025}, BLOG: {"year": 2017}}}
 
 
@@ -29,8 +40,10 @@ def entry(**overrides):
     base = {
         "id": "magnet_points.overview",
         "questions": {"en": ["What are magnet points?"], "es": ["¿Qué son los puntos?"]},
-        "answer": {"en": "A sibling gives 3 points. Call {contact:sis}.",
-                   "es": "Un hermano da 3 puntos. Llame a Student Integration Services al {phone:sis}."},
+        "answer": {
+            "en": "A sibling gives 3 points. Call {contact:sis}.",
+            "es": "Un hermano da 3 puntos. Llame a Student Integration Services al {phone:sis}.",
+        },
         "sources": [BLOG, NEWS, OFFICIAL],
         "facts": {"3": OFFICIAL},
         "as_of": "2026-27",
@@ -45,8 +58,11 @@ def write_kb(tmp_path, *entries, contacts=CONTACTS, cycles=CYCLES, sources=SOURC
     (tmp_path / "topics").mkdir()
     (tmp_path / "catalog").mkdir()
     (tmp_path / "topics.yml").write_text(yaml.safe_dump({"topics": {"magnet_points": "points"}}))
-    topic = {"topic": "magnet_points", "title": {"en": "Magnet points", "es": "Puntos de magnet"},
-             "entries": list(entries) or [entry()]}
+    topic = {
+        "topic": "magnet_points",
+        "title": {"en": "Magnet points", "es": "Puntos de magnet"},
+        "entries": list(entries) or [entry()],
+    }
     (tmp_path / "topics" / "magnet_points.yml").write_text(yaml.safe_dump(topic, allow_unicode=True))
     for name, data in (("contacts", contacts), ("cycles", cycles), ("sources", sources)):
         if data is not None:
@@ -72,14 +88,22 @@ def test_best_source_comes_first(tmp_path):
 
 
 def test_a_phone_number_written_in_a_topic_file_fails(tmp_path):
-    bad = entry(answer={"en": "A sibling gives 3 points. Call (213) 241-6572.",
-                        "es": "Un hermano da 3 puntos. Llame al (213) 241-6572."})
+    bad = entry(
+        answer={
+            "en": "A sibling gives 3 points. Call (213) 241-6572.",
+            "es": "Un hermano da 3 puntos. Llame al (213) 241-6572.",
+        }
+    )
     assert any("writes the phone number (213) 241-6572" in p for p in problems(write_kb(tmp_path, bad)))
 
 
 def test_unknown_contact_fails(tmp_path):
-    bad = entry(answer={"en": "A sibling gives 3 points. Call {contact:nobody}.",
-                        "es": "Un hermano da 3 puntos. Llame a {contact:nobody}."})
+    bad = entry(
+        answer={
+            "en": "A sibling gives 3 points. Call {contact:nobody}.",
+            "es": "Un hermano da 3 puntos. Llame a {contact:nobody}.",
+        }
+    )
     assert any("unknown contact 'nobody'" in p for p in problems(write_kb(tmp_path, bad)))
 
 
@@ -128,13 +152,18 @@ def test_confirm_with_tells_the_family_whom_to_ask(tmp_path):
 
 def test_sources_used_must_be_in_the_registry(tmp_path):
     other = entry(sources=[OFFICIAL, "https://www.lausd.org/Page/1951"])
-    assert any("https://www.lausd.org/Page/1951: source is used but not in the registry" in p
-               for p in problems(write_kb(tmp_path, other)))
+    assert any(
+        "https://www.lausd.org/Page/1951: source is used but not in the registry" in p
+        for p in problems(write_kb(tmp_path, other))
+    )
 
 
 def test_past_cycle_dates_are_never_given_as_current(tmp_path):
-    dated = entry(answer={"en": "The deadline was Nov 14, 2025.", "es": "La fecha límite fue el 14 de noviembre de 2025."},
-                  facts={"Nov 14, 2025": NEWS}, cycle="2026-27")
+    dated = entry(
+        answer={"en": "The deadline was Nov 14, 2025.", "es": "La fecha límite fue el 14 de noviembre de 2025."},
+        facts={"Nov 14, 2025": NEWS},
+        cycle="2026-27",
+    )
     knowledge = write_kb(tmp_path, dated)
     assert problems(knowledge) == []
     only = knowledge.entries[0]
@@ -153,8 +182,9 @@ def test_unknown_cycle_fails(tmp_path):
 def test_past_review_date_says_when_it_was_last_checked(tmp_path):
     only = write_kb(tmp_path, entry(review_by=dt.date(2026, 1, 1))).entries[0]
     assert "Last checked for the 2026-27 school year" in answer_body(only, "en", today=dt.date(2026, 12, 2))
-    assert "Revisado por última vez para el ciclo escolar 2026-27" in answer_body(only, "es",
-                                                                                  today=dt.date(2026, 12, 2))
+    assert "Revisado por última vez para el ciclo escolar 2026-27" in answer_body(
+        only, "es", today=dt.date(2026, 12, 2)
+    )
     assert "Last checked" not in answer_body(only, "en", today=dt.date(2025, 12, 2))
 
 
@@ -171,28 +201,50 @@ def test_stale_command_lists_entries_past_review(tmp_path, monkeypatch, capsys):
 
 
 def test_contacts_registry_rejects_a_malformed_or_repeated_number(tmp_path):
-    contacts = {"contacts": [dict(CONTACTS["contacts"][0]), dict(CONTACTS["contacts"][0], id="sis2"),
-                             dict(CONTACTS["contacts"][0], id="bad", phone="241-4177")]}
+    contacts = {
+        "contacts": [
+            dict(CONTACTS["contacts"][0]),
+            dict(CONTACTS["contacts"][0], id="sis2"),
+            dict(CONTACTS["contacts"][0], id="bad", phone="241-4177"),
+        ]
+    }
     found = problems(write_kb(tmp_path, contacts=contacts))
     assert any("sis2: same phone as sis" in p for p in found)
     assert any("bad: 'phone' must look like (213) 241-4177" in p for p in found)
 
 
-@pytest.mark.parametrize("lang,text,expected", [
-    ("en", "Apply Oct 1 – Nov 14, 2025; late from Feb. 2, 2026; results in March.",
-     {"Oct 1", "Nov 14, 2025", "Feb 2, 2026", "Mar"}),
-    ("es", "Solicite del 1 de oct. al 14 de noviembre de 2025; tardías desde el 2 de febrero de 2026; "
-           "resultados en marzo.", {"Oct 1", "Nov 14, 2025", "Feb 2, 2026", "Mar"}),
-    ("en", "The top 9% of students; $2,750 per student; grades 2-12; three choices; 8th grade; GPA 3.0; 2025-26",
-     {"9%", "$2750", "2", "12", "3", "8", "3.0", "2025-26"}),
-    ("es", "El 9 % de los alumnos; $2,750 por alumno; grados de 2 a 12; tres opciones; 8.º grado; promedio 3,0; "
-           "2025-26", {"9%", "$2750", "2", "12", "3", "8", "3.0", "2025-26"}),
-    ("en", "LAUSD added $26 million in 2023; 2,303 applications", {"$26 million", "2023", "2303"}),
-    ("es", "LAUSD añadió 26 millones de dólares en 2023; 2.303 solicitudes", {"$26 million", "2023", "2303"}),
-    ("en", "Msg & data rates may apply. Once selected, both parents sign.", set()),
-    ("es", "Las dos escuelas; una vez seleccionado.", set()),
-    ("en", "See lausd.org/schoolbus or https://x.org/2019/11 or call (213) 241-4177 or {phone:sis}.", set()),
-])
+@pytest.mark.parametrize(
+    "lang,text,expected",
+    [
+        (
+            "en",
+            "Apply Oct 1 – Nov 14, 2025; late from Feb. 2, 2026; results in March.",
+            {"Oct 1", "Nov 14, 2025", "Feb 2, 2026", "Mar"},
+        ),
+        (
+            "es",
+            "Solicite del 1 de oct. al 14 de noviembre de 2025; tardías desde el 2 de febrero de 2026; "
+            "resultados en marzo.",
+            {"Oct 1", "Nov 14, 2025", "Feb 2, 2026", "Mar"},
+        ),
+        (
+            "en",
+            "The top 9% of students; $2,750 per student; grades 2-12; three choices; 8th grade; GPA 3.0; 2025-26",
+            {"9%", "$2750", "2", "12", "3", "8", "3.0", "2025-26"},
+        ),
+        (
+            "es",
+            "El 9 % de los alumnos; $2,750 por alumno; grados de 2 a 12; tres opciones; 8.º grado; promedio 3,0; "
+            "2025-26",
+            {"9%", "$2750", "2", "12", "3", "8", "3.0", "2025-26"},
+        ),
+        ("en", "LAUSD added $26 million in 2023; 2,303 applications", {"$26 million", "2023", "2303"}),
+        ("es", "LAUSD añadió 26 millones de dólares en 2023; 2.303 solicitudes", {"$26 million", "2023", "2303"}),
+        ("en", "Msg & data rates may apply. Once selected, both parents sign.", set()),
+        ("es", "Las dos escuelas; una vez seleccionado.", set()),
+        ("en", "See lausd.org/schoolbus or https://x.org/2019/11 or call (213) 241-4177 or {phone:sis}.", set()),
+    ],
+)
 def test_figures_are_normalized_the_same_in_both_languages(lang, text, expected):
     assert figures(text, lang) == expected
 
@@ -201,12 +253,24 @@ def test_coverage_file_is_checked_and_counted(tmp_path):
     from bot.knowledge.coverage import by_topic
 
     write_kb(tmp_path)
-    (tmp_path / "coverage.yml").write_text(yaml.safe_dump({"pages": [{
-        "url": OFFICIAL, "topic": "magnet_points", "questions": [
-            {"q": "What are magnet points?", "entry": "magnet_points.overview"},
-            {"q": "Can I fax it?", "not_covered": "not in the knowledge base yet"},
-            {"q": "What is a lottery?", "entry": "magnet_points.nothing"},
-            {"q": "Both?", "entry": "magnet_points.overview", "not_covered": "x"}]}]}))
+    (tmp_path / "coverage.yml").write_text(
+        yaml.safe_dump(
+            {
+                "pages": [
+                    {
+                        "url": OFFICIAL,
+                        "topic": "magnet_points",
+                        "questions": [
+                            {"q": "What are magnet points?", "entry": "magnet_points.overview"},
+                            {"q": "Can I fax it?", "not_covered": "not in the knowledge base yet"},
+                            {"q": "What is a lottery?", "entry": "magnet_points.nothing"},
+                            {"q": "Both?", "entry": "magnet_points.overview", "not_covered": "x"},
+                        ],
+                    }
+                ]
+            }
+        )
+    )
     knowledge = load_knowledge(tmp_path)
     found = problems(knowledge)
     assert any("unknown entry 'magnet_points.nothing'" in p for p in found)

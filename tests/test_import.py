@@ -25,6 +25,7 @@ def server(tmp_path):
     (tmp_path / "export.csv").write_text(EXPORT)
     (tmp_path / "big.csv").write_bytes(b"a," * (6 * 1024 * 1024))
     (tmp_path / "binary.csv").write_bytes(b"\x00\x01\x02PK")
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -68,8 +69,9 @@ def test_import_is_idempotent_and_survives_a_rebuild(server, db, capsys):
     assert "sunrise_elementary" in store.load(db).schools
 
 
-@pytest.mark.parametrize("path,message", [("/missing.csv", "could not download"), ("/big.csv", "larger than"),
-                                          ("/binary.csv", "not a text")])
+@pytest.mark.parametrize(
+    "path,message", [("/missing.csv", "could not download"), ("/big.csv", "larger than"), ("/binary.csv", "not a text")]
+)
 def test_unreadable_exports_fail_cleanly(server, db, capsys, path, message):
     assert main(["kb", "import", server + path]) == 1
     out = capsys.readouterr().out

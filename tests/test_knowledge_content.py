@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.knowledge.answers import answer_body, answer_payload
 from bot.knowledge import store
+from bot.knowledge.answers import answer_body, answer_payload
 from bot.knowledge.files import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,8 +56,11 @@ def test_yearly_facts_are_flagged(knowledge):
 def test_store_round_trip(knowledge, tmp_path):
     url = f"sqlite:///{tmp_path / 'kb.db'}"
     counts = store.build(knowledge, url)
-    assert counts == {"topics": len(knowledge.topics), "entries": len(knowledge.entries),
-                      "schools": len(knowledge.schools)}
+    assert counts == {
+        "topics": len(knowledge.topics),
+        "entries": len(knowledge.entries),
+        "schools": len(knowledge.schools),
+    }
     loaded = store.load(url)
     assert {e.id: e for e in loaded.entries} == {e.id: e for e in knowledge.entries}
     assert loaded.schools.keys() == knowledge.schools.keys()
@@ -71,8 +74,9 @@ def test_answer_and_payload(knowledge):
     for lang in ("en", "es"):
         body = answer_body(entry, lang)
         assert body.startswith(entry.answer[lang])
-        assert answer_payload(entry, lang) == {"answer": {"topic": "magnet_points", "lang": lang,
-                                                          "sources": list(entry.sources), "as_of": entry.as_of}}
+        assert answer_payload(entry, lang) == {
+            "answer": {"topic": "magnet_points", "lang": lang, "sources": list(entry.sources), "as_of": entry.as_of}
+        }
 
 
 def test_no_entry_rests_only_on_a_stale_third_party_page(knowledge):
@@ -111,13 +115,16 @@ def test_answers_show_the_best_source_first(knowledge):
 # What the unit tests checked on the real content before they moved to tests/fixtures/kb.
 
 
-@pytest.mark.parametrize("topic,question,entry", [
-    ("magnet_points", "how many points does a sibling give?", "magnet_points.sibling_points"),
-    ("magnet_points", "cuantos puntos da el hermano", "magnet_points.sibling_points"),
-    ("magnet_points", "se pierden los puntos si rechazo la oferta", "magnet_points.losing_points"),
-    ("charter_schools", "¿el charter cuesta?", "charter_schools.cost"),
-    ("elop", "is it free", "elop.cost"),
-])
+@pytest.mark.parametrize(
+    "topic,question,entry",
+    [
+        ("magnet_points", "how many points does a sibling give?", "magnet_points.sibling_points"),
+        ("magnet_points", "cuantos puntos da el hermano", "magnet_points.sibling_points"),
+        ("magnet_points", "se pierden los puntos si rechazo la oferta", "magnet_points.losing_points"),
+        ("charter_schools", "¿el charter cuesta?", "charter_schools.cost"),
+        ("elop", "is it free", "elop.cost"),
+    ],
+)
 def test_real_entries_answer_their_sub_questions(kb, topic, question, entry):
     assert kb.entry_for(topic, question).id == entry
 

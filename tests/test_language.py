@@ -65,8 +65,18 @@ def test_questions_that_merely_name_a_language_do_not_switch():
     assert decide("Is there a dual language program in Spanish?", current="en").lang == "en"
 
 
-@pytest.mark.parametrize("text", ["hola", "buenos días", "necesito ayuda", "que es gate", "mi hijo necesita tutoring",
-                                  "el after school es gratis?", "como aplico al magnet"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hola",
+        "buenos días",
+        "necesito ayuda",
+        "que es gate",
+        "mi hijo necesita tutoring",
+        "el after school es gratis?",
+        "como aplico al magnet",
+    ],
+)
 def test_clearly_spanish_first_message_is_answered_in_spanish(text):
     assert decide(text, first_turn=True).lang == "es"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.catalog import Catalog
+from bot.knowledge.catalog import Catalog
 from bot.knowledge.model import School
 from bot.tools import options
 from bot.tools.options import TEXT, find_options, load_cycles, load_rules
@@ -26,26 +26,47 @@ RSI = "https://rsi.lausd.net/ResidentSchoolIdentifier/"
 
 
 def school(id, types, level, grades=None, address=None, region=None, languages=None, name=None):
-    extra = {k: v for k, v in {"grades": grades, "address": address, "region": region,
-                               "dual_language": languages}.items() if v}
-    return School(id, name or id.replace("_", " ").title(), (), tuple(types), level,
-                  (f"https://example.lausd.org/{id}",), "2025-26", extra)
+    extra = {
+        k: v
+        for k, v in {"grades": grades, "address": address, "region": region, "dual_language": languages}.items()
+        if v
+    }
+    return School(
+        id,
+        name or id.replace("_", " ").title(),
+        (),
+        tuple(types),
+        level,
+        (f"https://example.lausd.org/{id}",),
+        "2025-26",
+        extra,
+    )
 
 
 SCHOOLS = [
     school("avalon_magnet", ["magnet"], "elementary", address="100 Main St., Los Angeles, CA 90011"),
     school("beach_magnet", ["magnet"], "elementary", region="Local District West (2019)"),
-    school("canyon_science_technology_magnet", ["magnet"], "middle", grades="6-8",
-           address="1 Hill St., Los Angeles, CA 90037"),
+    school(
+        "canyon_science_technology_magnet",
+        ["magnet"],
+        "middle",
+        grades="6-8",
+        address="1 Hill St., Los Angeles, CA 90037",
+    ),
     school("delta_arts_magnet", ["magnet"], "middle", grades="6-8"),
     school("eagle_magnet_hs", ["magnet"], "high"),
-    school("mystery_span_magnet", ["magnet"], "span"),             # grades unknown: never listed
-    school("nolevel_magnet", ["magnet"], None),                     # level unknown: never listed
+    school("mystery_span_magnet", ["magnet"], "span"),  # grades unknown: never listed
+    school("nolevel_magnet", ["magnet"], None),  # level unknown: never listed
     school("franklin_gifted", ["gifted_magnet"], "elementary"),
     school("gold_highly_gifted", ["highly_gifted_magnet"], "span", grades="4-12"),
     school("hope_sas_ms", ["sas"], "middle", grades="6-8"),
-    school("iris_spanish_dl", ["dual_language"], "elementary", address="9 Oak St., Los Angeles, CA 90011",
-           languages=["spanish"]),
+    school(
+        "iris_spanish_dl",
+        ["dual_language"],
+        "elementary",
+        address="9 Oak St., Los Angeles, CA 90011",
+        languages=["spanish"],
+    ),
     school("jade_korean_dl", ["dual_language"], "elementary", languages=["korean"]),
     school("kent_newcomer_hs", ["newcomer"], "high", grades="9-12"),
     school("lark_pwt_ms", ["pwt_receiving"], "middle"),
@@ -55,12 +76,28 @@ SCHOOLS = [
 ]
 CATALOG = Catalog(SCHOOLS)
 CYCLES = [  # as in knowledge/cycles.yml (LAist 2026-27; choices.lausd.net FAQ/afc 2025-26)
-    {"id": "2025-26", "on_time_opens": date(2024, 10, 1), "on_time_deadline": date(2024, 11, 15),
-     "late_opens": date(2025, 2, 3), "results": "2025-03", "accept_by": date(2025, 4, 11), "ends": date(2025, 4, 30),
-     "sources": ["https://choices.lausd.net/Home/faq?p=1"]},
-    {"id": "2026-27", "on_time_opens": date(2025, 10, 1), "on_time_deadline": date(2025, 11, 14),
-     "late_opens": date(2026, 2, 2), "results": "2026-03", "accept_by": "2026-04", "ends": date(2026, 4, 30),
-     "sources": ["https://laist.com/news/education/lausd-choices-application-2025-2026-2027-school-year-magnets-charters-dual-language"]},
+    {
+        "id": "2025-26",
+        "on_time_opens": date(2024, 10, 1),
+        "on_time_deadline": date(2024, 11, 15),
+        "late_opens": date(2025, 2, 3),
+        "results": "2025-03",
+        "accept_by": date(2025, 4, 11),
+        "ends": date(2025, 4, 30),
+        "sources": ["https://choices.lausd.net/Home/faq?p=1"],
+    },
+    {
+        "id": "2026-27",
+        "on_time_opens": date(2025, 10, 1),
+        "on_time_deadline": date(2025, 11, 14),
+        "late_opens": date(2026, 2, 2),
+        "results": "2026-03",
+        "accept_by": "2026-04",
+        "ends": date(2026, 4, 30),
+        "sources": [
+            "https://laist.com/news/education/lausd-choices-application-2025-2026-2027-school-year-magnets-charters-dual-language"
+        ],
+    },
 ]
 TODAY = date(2026, 12, 2)
 
@@ -80,32 +117,87 @@ def program(result, program_id):
     return next(p for p in result["programs"] if p["id"] == program_id)
 
 
-ELEMENTARY = ["magnet", "gifted_magnet", "sas", "dual_language", "affiliated_charter", "independent_charter",
-              "open_enrollment", "elop"]
-MIDDLE = ["magnet", "gifted_magnet", "sas", "dual_language", "pwt", "uep", "affiliated_charter",
-          "independent_charter", "open_enrollment"]
+ELEMENTARY = [
+    "magnet",
+    "gifted_magnet",
+    "sas",
+    "dual_language",
+    "affiliated_charter",
+    "independent_charter",
+    "open_enrollment",
+    "elop",
+]
+MIDDLE = [
+    "magnet",
+    "gifted_magnet",
+    "sas",
+    "dual_language",
+    "pwt",
+    "uep",
+    "affiliated_charter",
+    "independent_charter",
+    "open_enrollment",
+]
 HIGH = MIDDLE
 
 CASES = [
     # (grade, in_lausd, english_learner, gate, programs, in this order)
     ("TK", True, False, False, ["utk", "dual_language", "affiliated_charter", "independent_charter", "elop"]),
-    ("K", True, False, False, ELEMENTARY),                                   # magnets, OE start at K
+    ("K", True, False, False, ELEMENTARY),  # magnets, OE start at K
     ("5", True, False, True, ELEMENTARY),
-    ("6", True, False, False, ["magnet", "gifted_magnet", "sas", "dual_language", "pwt", "uep",
-                               "affiliated_charter", "independent_charter", "zones_of_choice", "open_enrollment",
-                               "elop"]),                                     # PWT/UEP from 6; ELO-P to 6; MS zones
-    ("7", True, False, False, MIDDLE),                                       # no zone entry, no ELO-P
-    ("8", True, True, False, MIDDLE),                                        # EL: still no INA before high school
+    (
+        "6",
+        True,
+        False,
+        False,
+        [
+            "magnet",
+            "gifted_magnet",
+            "sas",
+            "dual_language",
+            "pwt",
+            "uep",
+            "affiliated_charter",
+            "independent_charter",
+            "zones_of_choice",
+            "open_enrollment",
+            "elop",
+        ],
+    ),  # PWT/UEP from 6; ELO-P to 6; MS zones
+    ("7", True, False, False, MIDDLE),  # no zone entry, no ELO-P
+    ("8", True, True, False, MIDDLE),  # EL: still no INA before high school
     ("9", True, False, False, MIDDLE[:-1] + ["zones_of_choice", "open_enrollment"]),
-    ("9", True, True, False, ["magnet", "gifted_magnet", "sas", "dual_language", "newcomer_academy", "pwt", "uep",
-                              "affiliated_charter", "independent_charter", "zones_of_choice", "open_enrollment"]),
+    (
+        "9",
+        True,
+        True,
+        False,
+        [
+            "magnet",
+            "gifted_magnet",
+            "sas",
+            "dual_language",
+            "newcomer_academy",
+            "pwt",
+            "uep",
+            "affiliated_charter",
+            "independent_charter",
+            "zones_of_choice",
+            "open_enrollment",
+        ],
+    ),
     ("12", True, False, True, HIGH),
     ("12", True, True, False, HIGH[:4] + ["newcomer_academy"] + HIGH[4:]),
-    ("TK", False, False, False, ["dual_language", "affiliated_charter", "independent_charter"]),   # no UTK/ELO-P
-    ("K", False, False, True, ["dual_language", "affiliated_charter", "independent_charter"]),    # no magnets
+    ("TK", False, False, False, ["dual_language", "affiliated_charter", "independent_charter"]),  # no UTK/ELO-P
+    ("K", False, False, True, ["dual_language", "affiliated_charter", "independent_charter"]),  # no magnets
     ("6", False, False, False, ["dual_language", "uep", "affiliated_charter", "independent_charter"]),
-    ("9", False, True, False, ["dual_language", "newcomer_academy", "uep", "affiliated_charter",
-                               "independent_charter"]),                      # no PWT, zones, OE outside
+    (
+        "9",
+        False,
+        True,
+        False,
+        ["dual_language", "newcomer_academy", "uep", "affiliated_charter", "independent_charter"],
+    ),  # no PWT, zones, OE outside
 ]
 
 
@@ -130,7 +222,7 @@ def test_outside_lausd_says_why_and_names_the_permit(lang, needle):
     result = run("K", lang, in_lausd=False)
     assert any(needle in n for n in result["notes"])
     assert "inter-district permit" in program(result, "dual_language")["why"]
-    assert any("SAS" in n for n in result["notes"])          # no stored rule: said, not guessed
+    assert any("SAS" in n for n in result["notes"])  # no stored rule: said, not guessed
     assert "LAUSD" in result["neighborhood_school"]["text"] and result["neighborhood_school"]["url"] == RSI
 
 
@@ -139,21 +231,27 @@ def test_charters_need_no_permit_from_outside():
     assert "need no permit" in why and "LAUSD residents come first" in why
 
 
-@pytest.mark.parametrize("grade,el,en,es", [
-    ("K", False, "entry grades", "grados de entrada"),
-    ("1", True, "entry grades", "grados de entrada"),
-    ("3", False, "only if already in a dual language program", "solo puede entrar si ya está"),
-    ("3", True, "can join at any grade", "puede entrar en cualquier grado"),
-])
+@pytest.mark.parametrize(
+    "grade,el,en,es",
+    [
+        ("K", False, "entry grades", "grados de entrada"),
+        ("1", True, "entry grades", "grados de entrada"),
+        ("3", False, "only if already in a dual language program", "solo puede entrar si ya está"),
+        ("3", True, "can join at any grade", "puede entrar en cualquier grado"),
+    ],
+)
 def test_dual_language_entry_grades(grade, el, en, es):
     assert en in program(run(grade, english_learner=el), "dual_language")["why"]
     assert es in program(run(grade, "es", english_learner=el), "dual_language")["why"]
 
 
-@pytest.mark.parametrize("gate,en,es", [
-    (True, "GATE identification counts", "identificación GATE de su hijo cuenta"),
-    (False, "Without GATE identification", "Sin identificación GATE"),
-])
+@pytest.mark.parametrize(
+    "gate,en,es",
+    [
+        (True, "GATE identification counts", "identificación GATE de su hijo cuenta"),
+        (False, "Without GATE identification", "Sin identificación GATE"),
+    ],
+)
 def test_gifted_magnets_and_sas_follow_gate(gate, en, es):
     assert en in program(run("4", gate=gate), "gifted_magnet")["why"]
     assert es in program(run("4", "es", gate=gate), "gifted_magnet")["why"]
@@ -172,7 +270,7 @@ def test_iep_and_english_learner_notes():
 def test_zones_of_choice_middle_and_high_school():
     assert "San Fernando and South Gate" in program(run("6"), "zones_of_choice")["why"]
     assert "8th graders" in program(run("9"), "zones_of_choice")["why"]
-    assert program(run("9"), "zones_of_choice")["schools"] == []   # never guesses a zone school
+    assert program(run("9"), "zones_of_choice")["schools"] == []  # never guesses a zone school
 
 
 # ---- deadlines ------------------------------------------------------------------------------------------------
@@ -180,7 +278,7 @@ def test_zones_of_choice_middle_and_high_school():
 DEADLINES = [
     # (today, school year, kind, date or None, words in the English text)
     (date(2025, 9, 15), "2026-27", "on_time_deadline", "2025-11-14", ["October 1", "November 14, 2025"]),
-    (date(2025, 11, 14), "2026-27", "on_time_deadline", "2025-11-14", ["November 14, 2025"]),   # its own day
+    (date(2025, 11, 14), "2026-27", "on_time_deadline", "2025-11-14", ["November 14, 2025"]),  # its own day
     (date(2025, 11, 15), "2026-27", "late_opens", "2026-02-02", ["has passed", "February 2, 2026"]),
     (date(2026, 2, 3), "2026-27", "late_open_now", None, ["order received"]),
     (date(2026, 5, 1), "2026-27", "cycle_over", None, ["have all passed"]),
@@ -229,8 +327,16 @@ def test_no_date_is_ever_in_the_past():
 
 
 def test_a_future_sourced_cycle_gives_its_dates():
-    cycles = CYCLES + [{"id": "2027-28", "on_time_opens": date(2026, 10, 1), "on_time_deadline": date(2026, 11, 13),
-                        "late_opens": "2027-02", "ends": date(2027, 4, 30), "sources": ["https://choices.lausd.net"]}]
+    cycles = CYCLES + [
+        {
+            "id": "2027-28",
+            "on_time_opens": date(2026, 10, 1),
+            "on_time_deadline": date(2026, 11, 13),
+            "late_opens": "2027-02",
+            "ends": date(2027, 4, 30),
+            "sources": ["https://choices.lausd.net"],
+        }
+    ]
     deadline = program(run("6", cycles=cycles), "magnet")["next_deadline"]
     assert deadline["kind"] == "late_opens" and deadline["date"] == "2027-02" and "February 2027" in deadline["text"]
     assert "https://choices.lausd.net" in deadline["sources"]
@@ -256,15 +362,18 @@ def test_other_routes_give_their_pattern_or_nothing():
 
 # ---- catalog examples -----------------------------------------------------------------------------------------
 
+
 def test_schools_fit_the_grade_and_program():
     assert [s["id"] for s in program(run("K"), "magnet")["schools"]] == ["avalon_magnet", "beach_magnet"]
-    assert [s["id"] for s in program(run("7"), "magnet")["schools"]] == ["canyon_science_technology_magnet",
-                                                                         "delta_arts_magnet"]
+    assert [s["id"] for s in program(run("7"), "magnet")["schools"]] == [
+        "canyon_science_technology_magnet",
+        "delta_arts_magnet",
+    ]
     assert [s["id"] for s in program(run("4"), "gifted_magnet")["schools"]] == ["franklin_gifted", "gold_highly_gifted"]
     newcomers = program(run("9", english_learner=True), "newcomer_academy")["schools"]
     assert [s["id"] for s in newcomers] == ["kent_newcomer_hs"]
     listed = {s["id"] for p in run("7")["programs"] for s in p["schools"]}
-    assert not listed & {"mystery_span_magnet", "nolevel_magnet"}     # unknown grades are never a "fit"
+    assert not listed & {"mystery_span_magnet", "nolevel_magnet"}  # unknown grades are never a "fit"
 
 
 def test_zip_puts_schools_in_that_zip_first():
@@ -273,7 +382,7 @@ def test_zip_puts_schools_in_that_zip_first():
     assert program(run("K", zip_code="90011"), "dual_language")["schools"][0]["id"] == "iris_spanish_dl"
     result = run("K", zip_code="90011")
     assert any("90011" in n for n in result["notes"])
-    assert "ZIP code" in result["neighborhood_school"]["text"]         # the ZIP never picks the school
+    assert "ZIP code" in result["neighborhood_school"]["text"]  # the ZIP never picks the school
     assert "código postal" in run("K", "es", zip_code="90011")["neighborhood_school"]["text"]
 
 
@@ -297,13 +406,22 @@ def test_theme_interest_moves_magnets_up_and_matching_names_first():
 
 # ---- input checks ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"grade": "13"}, "grade must be TK, K or 1-12"), ({"grade": "0"}, "grade"), ({"grade": "PK"}, "grade"),
-    ({"grade": ""}, "grade"), ({"grade": True}, "grade"), ({"grade": "6", "zip_code": "9001"}, "5 digits"),
-    ({"grade": "6", "zip_code": "90011-1234"}, "5 digits"), ({"grade": "6", "lang": "fr"}, "lang"),
-    ({"grade": "6", "interests": ["chess"]}, "unknown interest"),
-    ({"grade": "6", "local_district": " "}, "local district"),
-])
+
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"grade": "13"}, "grade must be TK, K or 1-12"),
+        ({"grade": "0"}, "grade"),
+        ({"grade": "PK"}, "grade"),
+        ({"grade": ""}, "grade"),
+        ({"grade": True}, "grade"),
+        ({"grade": "6", "zip_code": "9001"}, "5 digits"),
+        ({"grade": "6", "zip_code": "90011-1234"}, "5 digits"),
+        ({"grade": "6", "lang": "fr"}, "lang"),
+        ({"grade": "6", "interests": ["chess"]}, "unknown interest"),
+        ({"grade": "6", "local_district": " "}, "local district"),
+    ],
+)
 def test_bad_input_is_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         run(**kwargs)
@@ -315,6 +433,7 @@ def test_grade_spellings(grade, normal):
 
 
 # ---- rules, texts and command ---------------------------------------------------------------------------------
+
 
 def test_rules_are_sourced_and_point_to_real_topics_and_types():
     rules = load_rules()
@@ -340,8 +459,9 @@ def test_spanish_follows_the_glossary():
         texts += [p[k] for p in result["programs"] for k in ("name", "why", "route_text")]
         texts += [p["next_deadline"]["text"] for p in result["programs"] if p["next_deadline"]]
         texts += result["notes"] + [result["neighborhood_school"]["text"]]
-    offenders = [m.group(0) for text in texts for pattern in patterns
-                 for m in [pattern.search(url.sub(" ", text))] if m]
+    offenders = [
+        m.group(0) for text in texts for pattern in patterns for m in [pattern.search(url.sub(" ", text))] if m
+    ]
     assert offenders == []
     assert all("superó el estándar" in t for t in texts if "Standard Exceeded" in t)
 
@@ -368,8 +488,13 @@ def command(argv, monkeypatch):
 
 
 def test_command_prints_json(capsys, monkeypatch):
-    assert command(["options", "--grade", "6", "--zip", "90011", "--gate", "--lang", "es", "--today", "2026-12-02",
-                    "--json"], monkeypatch) == 0
+    assert (
+        command(
+            ["options", "--grade", "6", "--zip", "90011", "--gate", "--lang", "es", "--today", "2026-12-02", "--json"],
+            monkeypatch,
+        )
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)
     assert result["school_year"] == "2027-28" and result["neighborhood_school"]["url"] == RSI
     assert ids(result)[0] == "magnet" and program(result, "magnet")["next_deadline"]["date"] is None
@@ -377,15 +502,23 @@ def test_command_prints_json(capsys, monkeypatch):
 
 
 def test_command_prints_text_and_handles_outside_lausd(capsys, monkeypatch):
-    assert command(["options", "--grade", "K", "--outside-lausd", "--el", "--iep", "--today", "2025-10-15"],
-                   monkeypatch) == 0
+    assert (
+        command(["options", "--grade", "K", "--outside-lausd", "--el", "--iep", "--today", "2025-10-15"], monkeypatch)
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Dual language programs" in out and "Magnet schools" not in out and RSI in out
     assert "November 14, 2025" in out
 
 
-@pytest.mark.parametrize("argv", [["options", "--grade", "13"], ["options", "--grade", "6", "--zip", "123"],
-                                  ["options", "--grade", "6", "--today", "12/02/2026"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["options", "--grade", "13"],
+        ["options", "--grade", "6", "--zip", "123"],
+        ["options", "--grade", "6", "--today", "12/02/2026"],
+    ],
+)
 def test_command_refuses_bad_flags(argv, monkeypatch, capsys):
     with pytest.raises(SystemExit) as exit_:
         command(argv, monkeypatch)

@@ -15,9 +15,9 @@ CASES = [
     (1, False, False, "none", False, False, 4, ["waiting_list"]),
     (2, False, False, "none", False, False, 8, ["waiting_list"]),
     (3, False, False, "none", False, False, 12, ["waiting_list"]),
-    (5, False, False, "none", False, False, 12, ["waiting_list"]),          # capped at three years
+    (5, False, False, "none", False, False, 12, ["waiting_list"]),  # capped at three years
     (0, True, False, "none", False, False, 12, ["matriculation"]),
-    (2, True, False, "none", False, False, 12, ["matriculation"]),           # never both
+    (2, True, False, "none", False, False, 12, ["matriculation"]),  # never both
     (3, True, True, "phbao", False, False, 19, ["matriculation", "phbao", "sibling"]),
     (0, False, True, "none", False, False, 3, ["sibling"]),
     (0, False, False, "phbao", False, False, 4, ["phbao"]),
@@ -26,9 +26,9 @@ CASES = [
     (1, False, True, "phbao", False, False, 11, ["waiting_list", "phbao", "sibling"]),
     (2, False, True, "overcrowded", False, False, 15, ["waiting_list", "overcrowded", "sibling"]),
     (3, False, True, "phbao", False, False, 19, ["waiting_list", "phbao", "sibling"]),
-    (3, False, False, "phbao", True, False, 0, []),                          # late: no points at all
+    (3, False, False, "phbao", True, False, 0, []),  # late: no points at all
     (0, True, True, "phbao", True, False, 0, []),
-    (2, False, False, "none", False, True, 0, []),                           # already in a magnet
+    (2, False, False, "none", False, True, 0, []),  # already in a magnet
     (2, False, True, "phbao", False, True, 7, ["phbao", "sibling"]),
     (0, True, False, "phbao", False, True, 16, ["matriculation", "phbao"]),  # matriculating magnet student
     (1, False, False, "unknown", False, False, 4, ["waiting_list"]),
@@ -39,8 +39,15 @@ CASES = [
 @pytest.mark.parametrize("years,matric,sibling,resident,late,enrolled,total,names", CASES)
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_worked_cases(years, matric, sibling, resident, late, enrolled, total, names, lang):
-    result = estimate(waitlist_years=years, matriculation=matric, sibling=sibling, resident=resident, late=late,
-                      enrolled_in_magnet=enrolled, lang=lang)
+    result = estimate(
+        waitlist_years=years,
+        matriculation=matric,
+        sibling=sibling,
+        resident=resident,
+        late=late,
+        enrolled_in_magnet=enrolled,
+        lang=lang,
+    )
     assert result["total"] == total
     assert [p["name"] for p in result["parts"]] == names
     assert sum(p["points"] for p in result["parts"]) == total
@@ -57,7 +64,9 @@ def test_the_result_says_what_points_cannot_say():
 def test_specific_explanations():
     assert any("larger counts" in n for n in estimate(waitlist_years=2, matriculation=True)["notes"])
     assert any("no magnet points" in n for n in estimate(waitlist_years=2, late=True)["notes"])
-    assert any("ya está en una magnet" in n for n in estimate(waitlist_years=2, enrolled_in_magnet=True, lang="es")["notes"])
+    assert any(
+        "ya está en una magnet" in n for n in estimate(waitlist_years=2, enrolled_in_magnet=True, lang="es")["notes"]
+    )
     assert any("PHBAO" in n for n in estimate(resident="unknown")["notes"])
 
 

@@ -13,8 +13,14 @@ MIN_EXAMPLES_PER_LANGUAGE = 25
 
 def test_rasa_data_validate():
     rasa = str(Path(sys.executable).with_name("rasa"))
-    result = subprocess.run([rasa, "data", "validate", "--quiet"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=600, env={**__import__("os").environ, "RASA_TELEMETRY_ENABLED": "false"})
+    result = subprocess.run(
+        [rasa, "data", "validate", "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**__import__("os").environ, "RASA_TELEMETRY_ENABLED": "false"},
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
     # Responses sent only by custom actions are "not used in any story": that warning is expected for
@@ -22,8 +28,11 @@ def test_rasa_data_validate():
     senders = [*(ROOT / "actions").glob("*.py"), *(ROOT / "bot" / "tools").glob("*.py")]
     sent_by_actions = set(re.findall(r"\"(utter_\w+)\"", "".join(p.read_text() for p in senders)))
     warnings = [line for line in output.splitlines() if "UserWarning" in line]
-    unexpected = [w for w in warnings
-                  if not (m := re.search(r"The utterance '(\w+)' is not used", w)) or m.group(1) not in sent_by_actions]
+    unexpected = [
+        w
+        for w in warnings
+        if not (m := re.search(r"The utterance '(\w+)' is not used", w)) or m.group(1) not in sent_by_actions
+    ]
     assert unexpected == []
 
 

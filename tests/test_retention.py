@@ -9,8 +9,10 @@ DAY = 86400
 
 def make_store(path, rows):
     db = sqlite3.connect(path)
-    db.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, type_name TEXT NOT NULL,"
-               " timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)")
+    db.execute(
+        "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, type_name TEXT NOT NULL,"
+        " timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)"
+    )
     db.executemany("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, 'user', ?, '{}')", rows)
     db.commit()
     db.close()
@@ -24,9 +26,16 @@ def senders(path):
 def test_purge_removes_idle_conversations_only(tmp_path):
     now = 1_800_000_000.0
     store = tmp_path / "tracker.db"
-    make_store(store, [("old", now - 40 * DAY), ("old", now - 35 * DAY),
-                       ("came_back", now - 50 * DAY), ("came_back", now - 2 * DAY),
-                       ("new", now - DAY)])
+    make_store(
+        store,
+        [
+            ("old", now - 40 * DAY),
+            ("old", now - 35 * DAY),
+            ("came_back", now - 50 * DAY),
+            ("came_back", now - 2 * DAY),
+            ("new", now - DAY),
+        ],
+    )
     assert purge(30, f"sqlite:///{store}", now=now) == 1
     assert senders(store) == ["came_back", "new"]
     assert purge(30, f"sqlite:///{store}", now=now) == 0

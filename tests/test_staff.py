@@ -11,12 +11,21 @@ from bot.web import i18n
 from bot.web.staff import MAX_QUESTION_CHARS, BadQuestion, as_text, clean_question, lookup, terminal_text
 
 
-@pytest.mark.parametrize("raw,key", [
-    (None, "empty_question"), ("", "empty_question"), (" \n\t ", "empty_question"), (42, "empty_question"),
-    ("x" * (MAX_QUESTION_CHARS + 1), "long_question"), ("hola\x00", "unreadable_question"),
-    ("\x1b[31mred", "unreadable_question"), ("bad \ufffd byte", "unreadable_question"),
-    (b"\xff\xfe", "unreadable_question"), ("\ud800", "unreadable_question"),
-])
+@pytest.mark.parametrize(
+    "raw,key",
+    [
+        (None, "empty_question"),
+        ("", "empty_question"),
+        (" \n\t ", "empty_question"),
+        (42, "empty_question"),
+        ("x" * (MAX_QUESTION_CHARS + 1), "long_question"),
+        ("hola\x00", "unreadable_question"),
+        ("\x1b[31mred", "unreadable_question"),
+        ("bad \ufffd byte", "unreadable_question"),
+        (b"\xff\xfe", "unreadable_question"),
+        ("\ud800", "unreadable_question"),
+    ],
+)
 def test_bad_questions_get_a_message_in_both_languages(raw, key):
     with pytest.raises(BadQuestion) as caught:
         clean_question(raw)
@@ -42,8 +51,12 @@ def test_lookup_gives_the_best_answer_in_both_languages(kb):
 
 
 def test_lookup_without_a_match(kb):
-    assert lookup("zzxqv qqwv", kb) == {"query": "zzxqv qqwv", "answer": None, "more": [],
-                                         "message": i18n.both("no_match")}
+    assert lookup("zzxqv qqwv", kb) == {
+        "query": "zzxqv qqwv",
+        "answer": None,
+        "more": [],
+        "message": i18n.both("no_match"),
+    }
 
 
 def test_copy_text_in_each_language(kb):

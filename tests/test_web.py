@@ -91,22 +91,26 @@ def bearer(token: str = TOKEN) -> dict:
 
 # --- the widget page -------------------------------------------------------------------------------------
 
+
 def test_widget_page_is_english_by_default_and_phone_ready(web):
     reply = web.get("/")
     assert reply.status == 200 and reply.headers["Content-Type"].startswith("text/html")
     assert '<html lang="en">' in reply.text
-    assert f"<title data-i18n=\"page_title\">{i18n.text('page_title', 'en')}</title>" in reply.text
+    assert f'<title data-i18n="page_title">{i18n.text("page_title", "en")}</title>' in reply.text
     assert 'name="viewport" content="width=device-width, initial-scale=1' in reply.text
     assert 'data-rasa-port="5999"' in reply.text
 
 
-@pytest.mark.parametrize("headers,path,lang", [
-    ({"Accept-Language": "es-MX,es;q=0.9,en;q=0.8"}, "/", "es"),
-    ({"Accept-Language": "fr-FR, es;q=0.5"}, "/", "es"),
-    ({"Accept-Language": "es-MX"}, "/?lang=en", "en"),
-    ({}, "/?lang=es", "es"),
-    ({"Accept-Language": "de-DE"}, "/", "en"),
-])
+@pytest.mark.parametrize(
+    "headers,path,lang",
+    [
+        ({"Accept-Language": "es-MX,es;q=0.9,en;q=0.8"}, "/", "es"),
+        ({"Accept-Language": "fr-FR, es;q=0.5"}, "/", "es"),
+        ({"Accept-Language": "es-MX"}, "/?lang=en", "en"),
+        ({}, "/?lang=es", "es"),
+        ({"Accept-Language": "de-DE"}, "/", "en"),
+    ],
+)
 def test_widget_page_language(web, headers, path, lang):
     page = web.get(path, headers=headers).text
     assert f'<html lang="{lang}">' in page
@@ -138,8 +142,10 @@ def test_a_host_header_cannot_write_into_the_csp(web, host):
 def test_socket_url_for_deployments_behind_a_proxy(web_for):
     reply = web_for(socket_url="https://chat.example.org").get("/")
     assert 'data-socket-url="https://chat.example.org"' in reply.text
-    assert "connect-src 'self' https://chat.example.org wss://chat.example.org;" in (
-        reply.headers["Content-Security-Policy"])
+    assert (
+        "connect-src 'self' https://chat.example.org wss://chat.example.org;"
+        in (reply.headers["Content-Security-Policy"])
+    )
 
 
 def test_every_string_is_bilingual():
@@ -176,7 +182,8 @@ def test_build_copies_the_bundle_without_the_web_font_import(tmp_path):
     package = tmp_path / "rasa-webchat"
     (package / "lib").mkdir(parents=True)
     (package / "lib" / "index.js").write_text(
-        'x.push([e.i,"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);",""]);')
+        'x.push([e.i,"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);",""]);'
+    )
     (package / "LICENSE").write_text("Apache-2.0")
     written = build.build(package, tmp_path / "vendor")
     assert sorted(p.name for p in written) == ["webchat.LICENSE", "webchat.js"]
@@ -193,6 +200,7 @@ def test_unknown_pages_and_methods_are_polite(web):
 
 # --- the staff page and API ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", ["/staff", "/staff/api/ask?q=magnet", "/staff/api/check"])
 def test_staff_lookup_is_off_without_a_token(web_for, path):
     web = web_for(staff_token="")
@@ -202,8 +210,17 @@ def test_staff_lookup_is_off_without_a_token(web_for, path):
         assert i18n.text("staff_off", "en") in reply.text or reply.json()["error"] == i18n.both("staff_off")
 
 
-@pytest.mark.parametrize("headers", [{}, bearer("wrong"), {"Authorization": TOKEN},
-                                     {"Authorization": f"Basic {TOKEN}"}, bearer(TOKEN + "x"), bearer(" ")])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        bearer("wrong"),
+        {"Authorization": TOKEN},
+        {"Authorization": f"Basic {TOKEN}"},
+        bearer(TOKEN + "x"),
+        bearer(" "),
+    ],
+)
 def test_staff_api_needs_the_token(web, headers):
     for path in ("/staff/api/ask?q=magnet", "/staff/api/check"):
         reply = web.get(path, headers=headers)
@@ -218,8 +235,9 @@ def test_staff_page_is_served_and_never_cached(web):
     assert web.get("/staff/api/check", headers=bearer()).json() == {"ok": True}
 
 
-@pytest.mark.parametrize("question", ["how many points does a sibling give for magnet?",
-                                      "¿cuántos puntos da un hermano en la magnet?"])
+@pytest.mark.parametrize(
+    "question", ["how many points does a sibling give for magnet?", "¿cuántos puntos da un hermano en la magnet?"]
+)
 def test_staff_api_answers_in_both_languages_with_sources(kb, web, question):
     reply = web.get(f"/staff/api/ask?q={quote(question)}", headers=bearer())
     assert reply.status == 200 and reply.headers["Cache-Control"] == "no-store"
@@ -240,31 +258,44 @@ def test_staff_api_without_a_match(kb, web):
     assert result["answer"] is None and result["more"] == [] and result["message"] == i18n.both("no_match")
 
 
-@pytest.mark.parametrize("query,key", [
-    ("", "empty_question"),
-    ("?q=", "empty_question"),
-    ("?q=%20%20%0A", "empty_question"),
-    ("?q=" + "a" * (MAX_QUESTION_CHARS + 1), "long_question"),
-    ("?q=" + "ab%20" * 8000, "long_question"),
-    ("?q=%00%01%02", "unreadable_question"),
-    ("?q=magnet%00points", "unreadable_question"),
-    ("?q=%FF%FE%FD", "unreadable_question"),
-    ("?q=%ED%A0%80", "unreadable_question"),
-])
+@pytest.mark.parametrize(
+    "query,key",
+    [
+        ("", "empty_question"),
+        ("?q=", "empty_question"),
+        ("?q=%20%20%0A", "empty_question"),
+        ("?q=" + "a" * (MAX_QUESTION_CHARS + 1), "long_question"),
+        ("?q=" + "ab%20" * 8000, "long_question"),
+        ("?q=%00%01%02", "unreadable_question"),
+        ("?q=magnet%00points", "unreadable_question"),
+        ("?q=%FF%FE%FD", "unreadable_question"),
+        ("?q=%ED%A0%80", "unreadable_question"),
+    ],
+)
 def test_staff_api_bad_input_is_a_polite_400(kb, web, query, key):
     reply = web.get(f"/staff/api/ask{query}", headers=bearer())
     assert reply.status == 400, reply.text
     assert reply.json()["error"] == i18n.both(key, max=MAX_QUESTION_CHARS)
 
 
-@pytest.mark.parametrize("query", ["?q=%3Cscript%3Ealert(1)%3C/script%3E", "?q=%27;%20DROP%20TABLE%20x;--",
-                                   "?q=%F0%9F%99%82%F0%9F%99%82", "?q=a&q=b", "?q=%25%25%25", "?q[]=x"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?q=%3Cscript%3Ealert(1)%3C/script%3E",
+        "?q=%27;%20DROP%20TABLE%20x;--",
+        "?q=%F0%9F%99%82%F0%9F%99%82",
+        "?q=a&q=b",
+        "?q=%25%25%25",
+        "?q[]=x",
+    ],
+)
 def test_staff_api_odd_input_never_fails(kb, web, query):
     reply = web.get(f"/staff/api/ask{query}", headers=bearer())
     assert reply.status in (200, 400) and ("answer" in reply.json() or "error" in reply.json())
 
 
 # --- the process `camino run`/`up` start -----------------------------------------------------------------
+
 
 def test_camino_starts_the_web_server_as_a_third_process(tmp_path):
     ports = servers.Ports(rasa=5101, actions=5102, web=5103)
@@ -281,8 +312,13 @@ def test_the_web_server_process_serves_and_logs_no_questions(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "STAFF_TOKEN"}
     log = tmp_path / "web.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "bot.web", "--port", str(port)], cwd=config.ROOT,
-                                   env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.web", "--port", str(port)],
+            cwd=config.ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 60
         while not servers.web_answers(port):

@@ -18,9 +18,20 @@ def test_issued_session_ids_verify_and_forgeries_do_not():
     issued = ids.issue()
     nonce, signature = issued.split(".")
     assert ids.verify(issued) and issued != ids.issue()
-    forged = [nonce, f"{nonce}.{'0' * 32}", f"{nonce}.{signature[:-1]}{'0' if signature[-1] != '0' else '1'}",
-              SessionIds(b"other secret").issue(), issued.upper(), issued + " ", "", None, 42, {"id": issued},
-              "a" * 32 + "." + "b" * 32, "3f80.b14c"]
+    forged = [
+        nonce,
+        f"{nonce}.{'0' * 32}",
+        f"{nonce}.{signature[:-1]}{'0' if signature[-1] != '0' else '1'}",
+        SessionIds(b"other secret").issue(),
+        issued.upper(),
+        issued + " ",
+        "",
+        None,
+        42,
+        {"id": issued},
+        "a" * 32 + "." + "b" * 32,
+        "3f80.b14c",
+    ]
     assert not any(ids.verify(candidate) for candidate in forged)
     with pytest.raises(ValueError):
         SessionIds(b"")
@@ -59,8 +70,11 @@ def test_credentials_register_our_channel_with_rasa_settings():
     credentials = yaml.safe_load((config.ROOT / "credentials.yml").read_text())
     assert "socketio" not in credentials
     assert credentials["bot.channels.socketio.CaminoSocketIOInput"] == {
-        "user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered", "session_persistence": True,
-        "metadata_key": "customData"}
+        "user_message_evt": "user_uttered",
+        "bot_message_evt": "bot_uttered",
+        "session_persistence": True,
+        "metadata_key": "customData",
+    }
 
 
 class Recorder:
@@ -84,8 +98,13 @@ def wired(monkeypatch):
     """Our channel's handlers on a real AsyncServer whose sending is recorded; messages are collected."""
     monkeypatch.setenv("CAMINO_SENDER_SECRET", "unit-test-secret")
     channel = CaminoSocketIOInput.from_credentials(
-        {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered", "session_persistence": True,
-         "metadata_key": "customData"})
+        {
+            "user_message_evt": "user_uttered",
+            "bot_message_evt": "bot_uttered",
+            "session_persistence": True,
+            "metadata_key": "customData",
+        }
+    )
     messages = []
 
     async def on_new_message(message):
@@ -135,13 +154,22 @@ def test_a_message_speaks_only_for_its_own_session(wired):
     a, b = confirmed(recorder, "sid-a"), confirmed(recorder, "sid-b")
     fire("user_uttered", "sid-b", {"message": "hola", "session_id": a, "customData": {"language": "es"}})
     assert [(m.sender_id, m.text, m.metadata, m.input_channel) for m in messages] == [
-        (b, "hola", {"language": "es"}, "socketio")]
+        (b, "hola", {"language": "es"}, "socketio")
+    ]
     fire("user_uttered", "sid-a", {"message": "hi", "customData": '{"language": "en", "name": "Ana"}'})
     assert (messages[-1].sender_id, messages[-1].metadata) == (a, {"language": "en"})
 
 
-@pytest.mark.parametrize("raw,text", [("  hola  ", "hola"), ("/greet", "/greet"), ("\x00\x01", "/bad_input"),
-                                      (None, "/bad_input"), ("x" * 5000, "x" * 2000)])
+@pytest.mark.parametrize(
+    "raw,text",
+    [
+        ("  hola  ", "hola"),
+        ("/greet", "/greet"),
+        ("\x00\x01", "/bad_input"),
+        (None, "/bad_input"),
+        ("x" * 5000, "x" * 2000),
+    ],
+)
 def test_message_text_is_normalized_like_every_channel(wired, raw, text):
     channel, fire, recorder, messages = wired
     fire("session_request", "sid-a", {})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from bot.knowledge.model import Entry
 
@@ -11,9 +10,9 @@ from bot.knowledge.model import Entry
 NOTES = {
     "past_cycle": {
         "en": "These dates were for the {cycle} school year's application, which is over. Dates for the next "
-              "cycle are posted at choices.lausd.net: check there before you act.",
+        "cycle are posted at choices.lausd.net: check there before you act.",
         "es": "Estas fechas eran de la solicitud para el ciclo escolar {cycle}, que ya terminó. Las fechas del "
-              "próximo ciclo se publican en choices.lausd.net: revíselas ahí antes de actuar.",
+        "próximo ciclo se publican en choices.lausd.net: revíselas ahí antes de actuar.",
     },
     "last_checked": {
         "en": "Last checked for the {as_of} school year: it may have changed since.",
@@ -26,7 +25,7 @@ NOTES = {
 }
 
 
-def answer_notes(entry: Entry, lang: str, today: Optional[dt.date] = None) -> list[str]:
+def answer_notes(entry: Entry, lang: str, today: dt.date | None = None) -> list[str]:
     """What the family must know about how current this answer is, on `today` (default: now)."""
     today = today or dt.date.today()
     notes = []
@@ -39,7 +38,7 @@ def answer_notes(entry: Entry, lang: str, today: Optional[dt.date] = None) -> li
     return notes
 
 
-def answer_body(entry: Entry, lang: str, *, with_details: bool = True, today: Optional[dt.date] = None) -> str:
+def answer_body(entry: Entry, lang: str, *, with_details: bool = True, today: dt.date | None = None) -> str:
     """The direct answer first, then the details, the next step and any notes on currency, in one language."""
     parts = [entry.answer[lang]]
     if with_details and entry.details.get(lang):

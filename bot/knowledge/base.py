@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Optional
 
 from bot import config
 from bot.knowledge import store
@@ -25,10 +24,10 @@ class KnowledgeBase:
         self.index = EntryIndex(knowledge.entries)
         self.catalog = Catalog(knowledge.schools.values())
 
-    def topic(self, topic_id: str) -> Optional[Topic]:
+    def topic(self, topic_id: str) -> Topic | None:
         return self.topics.get(topic_id)
 
-    def entry_for(self, topic_id: str, text: str) -> Optional[Entry]:
+    def entry_for(self, topic_id: str, text: str) -> Entry | None:
         """The entry of `topic_id` that best answers `text`: a matching sub-question, else the overview."""
         topic = self.topics.get(topic_id)
         if topic is None or not topic.entries:
@@ -42,7 +41,7 @@ class KnowledgeBase:
         return self.index.search(text, limit=limit)
 
 
-def build_store(url: Optional[str] = None) -> tuple[Knowledge, dict[str, int]]:
+def build_store(url: str | None = None) -> tuple[Knowledge, dict[str, int]]:
     """Validate the files and write them to the store; refuses to write when a file has problems."""
     knowledge = load_knowledge(config.knowledge_dir())
     if knowledge.problems:
@@ -51,7 +50,7 @@ def build_store(url: Optional[str] = None) -> tuple[Knowledge, dict[str, int]]:
 
 
 _lock = threading.Lock()
-_cached: Optional[KnowledgeBase] = None
+_cached: KnowledgeBase | None = None
 
 
 def get_kb() -> KnowledgeBase:
@@ -63,7 +62,7 @@ def get_kb() -> KnowledgeBase:
             knowledge = store.load(url)
             if knowledge is None or not knowledge.topics:
                 logger.info("knowledge store is empty; building it from the files")
-                knowledge, counts = build_store(url)
+                knowledge, _ = build_store(url)
                 if knowledge.problems:
                     logger.error("knowledge files have %d problems; run `camino kb validate`", len(knowledge.problems))
             _cached = KnowledgeBase(knowledge)

@@ -3,9 +3,9 @@ entry that answers it here (or why it is deliberately not covered). The knowledg
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
@@ -17,12 +17,13 @@ class CoveredQuestion:
     page: str
     topic: str
     question: str
-    entry: str | None          # the entry id that answers it, or None
-    not_covered: str | None    # why not, when entry is None
+    entry: str | None  # the entry id that answers it, or None
+    not_covered: str | None  # why not, when entry is None
 
 
-def read_coverage(path: Path, entry_ids: Iterable[str], topic_ids: Iterable[str],
-                  problems: list[Problem]) -> list[CoveredQuestion]:
+def read_coverage(
+    path: Path, entry_ids: Iterable[str], topic_ids: Iterable[str], problems: list[Problem]
+) -> list[CoveredQuestion]:
     if not path.exists():
         return []
     known_entries, known_topics = set(entry_ids), set(topic_ids)
@@ -59,4 +60,4 @@ def by_topic(questions: Iterable[CoveredQuestion]) -> dict[str, tuple[int, int, 
         pages.setdefault(q.topic, set()).add(q.page)
         covered, missing = counts.setdefault(q.topic, [0, 0])
         counts[q.topic] = [covered + bool(q.entry), missing + (not q.entry)]
-    return {topic: (len(pages[topic]), *counts[topic]) for topic in counts}
+    return {topic: (len(pages[topic]), counts[topic][0], counts[topic][1]) for topic in counts}

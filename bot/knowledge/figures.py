@@ -7,26 +7,78 @@ from __future__ import annotations
 
 import re
 
-
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_EN_MONTHS = ["January|Jan", "February|Feb", "March|Mar", "April|Apr", "May", "June|Jun", "July|Jul",
-              "August|Aug", "September|Sept|Sep", "October|Oct", "November|Nov", "December|Dec"]
-_ES_MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre|setiembre",
-              "octubre", "noviembre", "diciembre"]
+_EN_MONTHS = [
+    "January|Jan",
+    "February|Feb",
+    "March|Mar",
+    "April|Apr",
+    "May",
+    "June|Jun",
+    "July|Jul",
+    "August|Aug",
+    "September|Sept|Sep",
+    "October|Oct",
+    "November|Nov",
+    "December|Dec",
+]
+_ES_MONTHS = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre|setiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
 NUMBER_WORDS = {
-    "en": {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-           "eleven": 11, "twelve": 12},
-    "es": {"dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
-           "diez": 10, "once": 11, "doce": 12},
+    "en": {
+        "two": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "six": 6,
+        "seven": 7,
+        "eight": 8,
+        "nine": 9,
+        "ten": 10,
+        "eleven": 11,
+        "twelve": 12,
+    },
+    "es": {
+        "dos": 2,
+        "tres": 3,
+        "cuatro": 4,
+        "cinco": 5,
+        "seis": 6,
+        "siete": 7,
+        "ocho": 8,
+        "nueve": 9,
+        "diez": 10,
+        "once": 11,
+        "doce": 12,
+    },
 }
 _ES_SHORT = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep|sept", "oct", "nov", "dic"]
-_MONTH_INDEX = {word.lower(): number for table in (_EN_MONTHS, _ES_MONTHS, _ES_SHORT)
-                for number, words in enumerate(table) for word in words.split("|")}
+_MONTH_INDEX = {
+    word.lower(): number
+    for table in (_EN_MONTHS, _ES_MONTHS, _ES_SHORT)
+    for number, words in enumerate(table)
+    for word in words.split("|")
+}
 # English months are capitalized (so "may" the verb is not May); Spanish ones are written in lower case.
-_M = {"en": r"(?-i:" + "|".join(sorted((w for ws in _EN_MONTHS for w in ws.split("|")), key=len, reverse=True))
-            + r")\b\.?",
-      "es": r"(?i:(?:" + "|".join(w for ws in _ES_MONTHS for w in ws.split("|")) + r")\b"
-            r"|(?:ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)\.)"}
+_M = {
+    "en": r"(?-i:"
+    + "|".join(sorted((w for ws in _EN_MONTHS for w in ws.split("|")), key=len, reverse=True))
+    + r")\b\.?",
+    "es": r"(?i:(?:" + "|".join(w for ws in _ES_MONTHS for w in ws.split("|")) + r")\b"
+    r"|(?:ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)\.)",
+}
 _YEAR = r"(?:19|20)\d{2}"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 
@@ -38,25 +90,46 @@ PHONE = re.compile(r"(?:\(\d{3}\)\s*|\b\d{3}[-.\s])\d{3}[-.\s]\d{4}\b")
 def _patterns(lang: str) -> list[tuple[str, re.Pattern[str]]]:
     """Order matters: each pattern consumes its text so that later ones don't count it again."""
     m = _M[lang]
-    dates = [
-        ("date_full", re.compile(rf"\b(?P<m>{m})\s*(?P<d>{_DAY})(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b")),
-        ("date", re.compile(rf"\b(?P<m>{m})\s*(?P<d>{_DAY})(?:st|nd|rd|th)?\b(?![%\d])")),
-    ] if lang == "en" else [
-        ("date_full", re.compile(rf"\b(?P<d>{_DAY})\s+de\s+(?P<m>{m})\s+(?:de|del)\s+(?P<y>{_YEAR})\b")),
-        ("date", re.compile(rf"\b(?P<d>{_DAY})\s+de\s+(?P<m>{m})")),
-    ]
+    dates = (
+        [
+            ("date_full", re.compile(rf"\b(?P<m>{m})\s*(?P<d>{_DAY})(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b")),
+            ("date", re.compile(rf"\b(?P<m>{m})\s*(?P<d>{_DAY})(?:st|nd|rd|th)?\b(?![%\d])")),
+        ]
+        if lang == "en"
+        else [
+            ("date_full", re.compile(rf"\b(?P<d>{_DAY})\s+de\s+(?P<m>{m})\s+(?:de|del)\s+(?P<y>{_YEAR})\b")),
+            ("date", re.compile(rf"\b(?P<d>{_DAY})\s+de\s+(?P<m>{m})")),
+        ]
+    )
     words = NUMBER_WORDS[lang]
     return dates + [
         ("month_year", re.compile(rf"\b(?P<m>{m})\s+(?:de\s+|del\s+|of\s+)?(?P<y>{_YEAR})\b")),
         ("school_year", re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*(\d{2})\b(?!\d)")),
-        ("money", re.compile(r"\$\s?(\d{1,3}(?:[,.]\d{3})+|\d+)(?:\.\d{2})?"
-                             r"(\s*(?:mil millones|millones|million|billion)\b)?", re.IGNORECASE)),
-        ("money_words", re.compile(r"(\d{1,3}(?:[,.]\d{3})+|\d+)\s*(mil millones de d[oó]lares|millones de d[oó]lares"
-                                   r"|d[oó]lares|million dollars|dollars)\b", re.IGNORECASE)),
+        (
+            "money",
+            re.compile(
+                r"\$\s?(\d{1,3}(?:[,.]\d{3})+|\d+)(?:\.\d{2})?"
+                r"(\s*(?:mil millones|millones|million|billion)\b)?",
+                re.IGNORECASE,
+            ),
+        ),
+        (
+            "money_words",
+            re.compile(
+                r"(\d{1,3}(?:[,.]\d{3})+|\d+)\s*(mil millones de d[oó]lares|millones de d[oó]lares"
+                r"|d[oó]lares|million dollars|dollars)\b",
+                re.IGNORECASE,
+            ),
+        ),
         ("percent", re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b|por ciento\b)", re.IGNORECASE)),
         ("month", re.compile(rf"\b(?P<m>{m})")),
-        ("number", re.compile(r"(?<![\w.,$])(\d{1,3}(?:[,.]\d{3})+(?!\d)|\d+(?:[.,]\d{1,2}(?!\d))?)"
-                              r"(?:st|nd|rd|th|\.?º|\.?ª|\.?o\b|er\b)?")),
+        (
+            "number",
+            re.compile(
+                r"(?<![\w.,$])(\d{1,3}(?:[,.]\d{3})+(?!\d)|\d+(?:[.,]\d{1,2}(?!\d))?)"
+                r"(?:st|nd|rd|th|\.?º|\.?ª|\.?o\b|er\b)?"
+            ),
+        ),
         # "los dos" / "las dos" mean "both", not a count.
         ("word", re.compile(r"(?<!los )(?<!las )\b(" + "|".join(words) + r")\b", re.IGNORECASE)),
     ]
@@ -71,9 +144,11 @@ def figures(text: str, lang: str) -> set[str]:
     text = PHONE.sub(" ", PLACEHOLDER.sub(" ", URL_OR_DOMAIN.sub(" ", text or "")))
     found: set[str] = set()
     for kind, pattern in patterns:
+
         def take(match: re.Match[str], kind: str = kind) -> str:
             found.add(_normalize(kind, match, lang))
             return " "
+
         text = pattern.sub(take, text)
     return found
 
@@ -101,8 +176,13 @@ def _normalize(kind: str, match: re.Match[str], lang: str) -> str:
         return f"{match[1]}-{match[2]}"
     if kind == "money":
         scale = (match[2] or "").strip().lower()
-        suffix = {"": "", "million": " million", "millones": " million", "billion": " billion",
-                  "mil millones": " billion"}[scale]
+        suffix = {
+            "": "",
+            "million": " million",
+            "millones": " million",
+            "billion": " billion",
+            "mil millones": " billion",
+        }[scale]
         return f"${_number(match[1])}{suffix}"
     if kind == "money_words":
         unit = match[2].lower()

@@ -8,18 +8,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 import yaml
 
 from bot.knowledge import figures as figure_check
 from bot.knowledge import sources as source_rank
+from bot.knowledge.model import Contact, Cycle, Entry, Knowledge, Problem, School, Topic
 from bot.knowledge.program_types import LEVELS, PROGRAM_TYPES
-from bot.knowledge.model import LANGS, Contact, Cycle, Entry, Knowledge, Problem, School, Topic
+from bot.language import LANGUAGES as LANGS
 
-__all__ = ["LANGS", "Contact", "Cycle", "Entry", "Knowledge", "Problem", "School", "Topic", "load_knowledge",
-           "load_topic_ids"]
+__all__ = [
+    "LANGS",
+    "Contact",
+    "Cycle",
+    "Entry",
+    "Knowledge",
+    "Problem",
+    "School",
+    "Topic",
+    "load_knowledge",
+    "load_topic_ids",
+]
 
 ANSWER_MAX_CHARS = 320
 SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
@@ -84,7 +96,7 @@ class _Checker:
         return value
 
 
-def _read_yaml(path: Path, problems: list[Problem]) -> Optional[dict]:
+def _read_yaml(path: Path, problems: list[Problem]) -> dict | None:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
@@ -104,8 +116,12 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Optional[dict]:
 class Registries:
     """What topic files refer to: offices (contacts.yml), cycles (cycles.yml), source kinds and years."""
 
-    def __init__(self, contacts: Optional[dict[str, Contact]] = None, cycles: Optional[dict[str, Cycle]] = None,
-                 sources: Optional[dict[str, dict[str, Any]]] = None):
+    def __init__(
+        self,
+        contacts: dict[str, Contact] | None = None,
+        cycles: dict[str, Cycle] | None = None,
+        sources: dict[str, dict[str, Any]] | None = None,
+    ):
         self.contacts = contacts or {}
         self.cycles = cycles or {}
         self.sources = sources or {}
@@ -113,15 +129,17 @@ class Registries:
 
 def render(text: str, lang: str, contacts: dict[str, Contact]) -> str:
     """Replace {contact:ID} with "Name, phone" and {phone:ID} with the phone, in `lang`."""
+
     def replace(match: re.Match[str]) -> str:
         contact = contacts.get(match[2])
         if contact is None:
             return match[0]
         return contact.render(lang) if match[1] == "contact" else contact.phone
+
     return PLACEHOLDER.sub(replace, text)
 
 
-def _iso_date(value: Any) -> Optional[str]:
+def _iso_date(value: Any) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     try:
@@ -130,14 +148,24 @@ def _iso_date(value: Any) -> Optional[str]:
         return None
 
 
-def _check_grounding(check: "_Checker", raw: dict, label: str, texts: dict[str, dict[str, str]],
-                     sources: tuple[str, ...], changes_yearly: bool, reg: Registries) -> dict[str, Any]:
+def _check_grounding(
+    check: _Checker,
+    raw: dict,
+    label: str,
+    texts: dict[str, dict[str, str]],
+    sources: tuple[str, ...],
+    changes_yearly: bool,
+    reg: Registries,
+) -> dict[str, Any]:
     """Contacts, declared figures, review date, cycle and confirmation office of one entry."""
     for key, by_lang in texts.items():
         for lang, text in by_lang.items():
             for phone in figure_check.phone_numbers(text):
-                check.add(label, f"{lang} {key} writes the phone number {phone}: use {{contact:ID}} or {{phone:ID}} "
-                                 "from contacts.yml")
+                check.add(
+                    label,
+                    f"{lang} {key} writes the phone number {phone}: use {{contact:ID}} or {{phone:ID}} "
+                    "from contacts.yml",
+                )
             for _, contact_id in PLACEHOLDER.findall(text):
                 if contact_id not in reg.contacts:
                     check.add(label, f"{lang} {key} names unknown contact {contact_id!r} (see contacts.yml)")
@@ -146,8 +174,10 @@ def _check_grounding(check: "_Checker", raw: dict, label: str, texts: dict[str, 
         check.add(label, "'facts' must map each figure to the source URL that states it")
         declared_raw = {}
     declared = {str(k): str(v).strip() for k, v in declared_raw.items()}
-    found = {lang: set().union(*(figure_check.figures(texts[key].get(lang, ""), lang) for key in TEXT_FIELDS))
-             for lang in LANGS}
+    found = {
+        lang: set().union(*(figure_check.figures(texts[key].get(lang, ""), lang) for key in TEXT_FIELDS))
+        for lang in LANGS
+    }
     for figure in sorted(found["en"] ^ found["es"]):
         only = "English" if figure in found["en"] else "Spanish"
         check.add(label, f"figure {figure!r} is only in the {only} text: both languages must state the same figures")
@@ -185,8 +215,9 @@ def _check_grounding(check: "_Checker", raw: dict, label: str, texts: dict[str, 
     return {"facts": declared, "review_by": review, "cycle": cycle, "cycle_ends": cycle_ends, "confirm": confirm}
 
 
-def read_topic_file(path: Path, topic_ids: Iterable[str], problems: list[Problem],
-                    registries: Optional[Registries] = None) -> Optional[Topic]:
+def read_topic_file(
+    path: Path, topic_ids: Iterable[str], problems: list[Problem], registries: Registries | None = None
+) -> Topic | None:
     data = _read_yaml(path, problems)
     if data is None:
         return None
@@ -231,14 +262,32 @@ def read_topic_file(path: Path, topic_ids: Iterable[str], problems: list[Problem
             changes_yearly = bool(changes_yearly)
         texts = {"answer": answer, "details": details, "next_step": next_step}
         grounding = _check_grounding(check, raw, label, texts, sources, changes_yearly, reg)
-        answer, details, next_step = ({lang: render(text, lang, reg.contacts) for lang, text in field_.items()}
-                                      for field_ in (answer, details, next_step))
+        answer, details, next_step = (
+            {lang: render(text, lang, reg.contacts) for lang, text in field_.items()}
+            for field_ in (answer, details, next_step)
+        )
         for lang, text in answer.items():
             if len(text) > ANSWER_MAX_CHARS:
-                check.add(label, f"{lang} answer has {len(text)} characters (with contacts filled in); "
-                                 f"keep it to {ANSWER_MAX_CHARS}")
-        entries.append(Entry(str(entry_id), topic_id, position, questions, answer, details, next_step,
-                             source_rank.rank(sources, reg.sources), as_of, changes_yearly, **grounding))
+                check.add(
+                    label,
+                    f"{lang} answer has {len(text)} characters (with contacts filled in); "
+                    f"keep it to {ANSWER_MAX_CHARS}",
+                )
+        entries.append(
+            Entry(
+                str(entry_id),
+                topic_id,
+                position,
+                questions,
+                answer,
+                details,
+                next_step,
+                source_rank.rank(sources, reg.sources),
+                as_of,
+                changes_yearly,
+                **grounding,
+            )
+        )
     return Topic(topic_id, title, tuple(entries))
 
 
@@ -351,12 +400,14 @@ def read_source_registry(path: Path, problems: list[Problem]) -> dict[str, dict[
     return registry
 
 
-def load_knowledge(directory: Path, topic_ids: Optional[Iterable[str]] = None) -> Knowledge:
+def load_knowledge(directory: Path, topic_ids: Iterable[str] | None = None) -> Knowledge:
     """Read every topic and catalog file under `directory`, collecting all problems."""
     problems: list[Problem] = []
-    registries = Registries(read_contacts(directory / "contacts.yml", problems),
-                            read_cycles(directory / "cycles.yml", problems),
-                            read_source_registry(directory / "sources.yml", problems))
+    registries = Registries(
+        read_contacts(directory / "contacts.yml", problems),
+        read_cycles(directory / "cycles.yml", problems),
+        read_source_registry(directory / "sources.yml", problems),
+    )
     if topic_ids is None:
         topic_ids = load_topic_ids(directory / "topics.yml")
     topic_ids = list(topic_ids)
@@ -391,5 +442,4 @@ def load_knowledge(directory: Path, topic_ids: Optional[Iterable[str]] = None) -
     from bot.knowledge.coverage import read_coverage
 
     coverage = read_coverage(directory / "coverage.yml", seen_entries, topic_ids, problems)
-    return Knowledge(topics, schools, problems, registries.contacts, registries.cycles, registries.sources,
-                     coverage)
+    return Knowledge(topics, schools, problems, registries.contacts, registries.cycles, registries.sources, coverage)

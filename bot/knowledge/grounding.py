@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional
 
 from bot.knowledge import sources as source_rank
 from bot.knowledge.model import Entry, Knowledge
@@ -13,11 +12,11 @@ from bot.knowledge.model import Entry, Knowledge
 
 @dataclass(frozen=True)
 class Grounding:
-    source_mix: dict[str, int]                 # distinct URLs cited by entries, per kind
-    pre_2020: int                              # distinct URLs whose page is about a year before 2020
+    source_mix: dict[str, int]  # distinct URLs cited by entries, per kind
+    pre_2020: int  # distinct URLs whose page is about a year before 2020
     undated: int
-    weak_entries: tuple[Entry, ...]            # every source third-party or pre-2020
-    stale_third_party_entries: tuple[Entry, ...]   # every source an old or undated third-party page
+    weak_entries: tuple[Entry, ...]  # every source third-party or pre-2020
+    stale_third_party_entries: tuple[Entry, ...]  # every source an old or undated third-party page
 
 
 def grounding(knowledge: Knowledge) -> Grounding:
@@ -33,9 +32,12 @@ def grounding(knowledge: Knowledge) -> Grounding:
     )
 
 
-def stale_entries(knowledge: Knowledge, on: Optional[dt.date] = None) -> list[Entry]:
+def stale_entries(knowledge: Knowledge, on: dt.date | None = None) -> list[Entry]:
     """Entries whose review date has passed on `on` (default today), or whose Choices cycle is over."""
     on = on or dt.date.today()
-    return [e for e in knowledge.entries
-            if (e.review_by and dt.date.fromisoformat(e.review_by) < on)
-            or (e.cycle_ends and dt.date.fromisoformat(e.cycle_ends) < on)]
+    return [
+        e
+        for e in knowledge.entries
+        if (e.review_by and dt.date.fromisoformat(e.review_by) < on)
+        or (e.cycle_ends and dt.date.fromisoformat(e.cycle_ends) < on)
+    ]

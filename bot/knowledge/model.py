@@ -6,9 +6,7 @@ Kept apart from reading and validation (files.py) so the store, search and answe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
-
-from bot.language import LANGUAGES as LANGS  # the one LANGUAGES constant, under the name readers use
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,14 +29,14 @@ class Entry:
     answer: dict[str, str]
     details: dict[str, str]
     next_step: dict[str, str]
-    sources: tuple[str, ...]          # best first: official, school, news, third-party; newer first
+    sources: tuple[str, ...]  # best first: official, school, news, third-party; newer first
     as_of: str
     changes_yearly: bool
-    facts: dict[str, str] = field(default_factory=dict)    # figure -> the source URL that states it
-    review_by: Optional[str] = None                         # ISO date: a person checks it again by then
-    cycle: Optional[str] = None                             # the Choices cycle its dates belong to
-    cycle_ends: Optional[str] = None                        # ISO date after which that cycle is history
-    confirm: dict[str, str] = field(default_factory=dict)   # lang -> "Office, phone" to confirm with
+    facts: dict[str, str] = field(default_factory=dict)  # figure -> the source URL that states it
+    review_by: str | None = None  # ISO date: a person checks it again by then
+    cycle: str | None = None  # the Choices cycle its dates belong to
+    cycle_ends: str | None = None  # ISO date after which that cycle is history
+    confirm: dict[str, str] = field(default_factory=dict)  # lang -> "Office, phone" to confirm with
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,7 @@ class School:
     name: str
     aliases: tuple[str, ...]
     types: tuple[str, ...]
-    level: Optional[str]
+    level: str | None
     sources: tuple[str, ...]
     as_of: str
     extra: dict[str, Any] = field(default_factory=dict)  # cohort, dual_language, grades, region, address, phone
@@ -63,6 +61,7 @@ class School:
 @dataclass(frozen=True)
 class Contact:
     """One office a family can call, from knowledge/contacts.yml."""
+
     id: str
     name: dict[str, str]
     phone: str
@@ -78,6 +77,7 @@ class Contact:
 @dataclass(frozen=True)
 class Cycle:
     """One Choices application cycle, named by the school year students attend."""
+
     id: str
     ends: str
     dates: dict[str, str]
@@ -91,8 +91,8 @@ class Knowledge:
     problems: list[Problem]
     contacts: dict[str, Contact] = field(default_factory=dict)
     cycles: dict[str, Cycle] = field(default_factory=dict)
-    sources: dict[str, dict[str, Any]] = field(default_factory=dict)   # URL -> {kind, year}
-    coverage: list[Any] = field(default_factory=list)                  # coverage.CoveredQuestion
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)  # URL -> {kind, year}
+    coverage: list[Any] = field(default_factory=list)  # coverage.CoveredQuestion
 
     @property
     def entries(self) -> list[Entry]:

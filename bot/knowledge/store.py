@@ -8,10 +8,8 @@ never overwrites what people wrote.
 from __future__ import annotations
 
 import json
-from typing import Optional
 
-from sqlalchemy import (JSON, Boolean, Column, Integer, MetaData, String, Table, Text, create_engine, event,
-                        select)
+from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, Text, create_engine, event, select
 from sqlalchemy.engine import Engine
 
 from bot.knowledge.model import Entry, Knowledge, School, Topic
@@ -19,7 +17,8 @@ from bot.knowledge.model import Entry, Knowledge, School, Topic
 metadata = MetaData()
 
 topics_table = Table(
-    "topics", metadata,
+    "topics",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("position", Integer, nullable=False),  # order of topics.yml (menus follow it)
     Column("title_en", Text, nullable=False),
@@ -27,26 +26,28 @@ topics_table = Table(
 )
 
 entries_table = Table(
-    "entries", metadata,
+    "entries",
+    metadata,
     Column("id", String(128), primary_key=True),
     Column("topic", String(64), nullable=False, index=True),
     Column("position", Integer, nullable=False),
-    Column("questions", JSON, nullable=False),   # {"en": [...], "es": [...]}
-    Column("answer", JSON, nullable=False),      # {"en": ..., "es": ...}
+    Column("questions", JSON, nullable=False),  # {"en": [...], "es": [...]}
+    Column("answer", JSON, nullable=False),  # {"en": ..., "es": ...}
     Column("details", JSON, nullable=False),
     Column("next_step", JSON, nullable=False),
     Column("sources", JSON, nullable=False),
     Column("as_of", String(7), nullable=False),
     Column("changes_yearly", Boolean, nullable=False),
-    Column("facts", JSON, nullable=False),       # {"figure": "source URL"}
-    Column("review_by", String(10)),             # ISO date
+    Column("facts", JSON, nullable=False),  # {"figure": "source URL"}
+    Column("review_by", String(10)),  # ISO date
     Column("cycle", String(7)),
     Column("cycle_ends", String(10)),
-    Column("confirm", JSON, nullable=False),     # {"en": "Office, phone", "es": ...}
+    Column("confirm", JSON, nullable=False),  # {"en": "Office, phone", "es": ...}
 )
 
 schools_table = Table(
-    "schools", metadata,
+    "schools",
+    metadata,
     Column("id", String(128), primary_key=True),
     Column("name", Text, nullable=False),
     Column("aliases", JSON, nullable=False),
@@ -71,13 +72,22 @@ def engine_for(url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _begin(conn):
             conn.exec_driver_sql("BEGIN")
+
     return engine
 
 
 def _school_row(school: School, origin: str) -> dict:
-    return {"id": school.id, "name": school.name, "aliases": list(school.aliases), "types": list(school.types),
-            "level": school.level, "sources": list(school.sources), "as_of": school.as_of,
-            "extra": json.loads(json.dumps(school.extra, default=str)), "origin": origin}
+    return {
+        "id": school.id,
+        "name": school.name,
+        "aliases": list(school.aliases),
+        "types": list(school.types),
+        "level": school.level,
+        "sources": list(school.sources),
+        "as_of": school.as_of,
+        "extra": json.loads(json.dumps(school.extra, default=str)),
+        "origin": origin,
+    }
 
 
 def build(knowledge: Knowledge, url: str) -> dict[str, int]:
@@ -97,15 +107,34 @@ def build(knowledge: Knowledge, url: str) -> dict[str, int]:
         if knowledge.schools:
             conn.execute(schools_table.delete().where(schools_table.c.id.in_(list(knowledge.schools))))
         for position, topic in enumerate(knowledge.topics.values()):
-            conn.execute(topics_table.insert().values(id=topic.id, position=position, title_en=topic.title.get("en", ""),
-                                                      title_es=topic.title.get("es", "")))
+            conn.execute(
+                topics_table.insert().values(
+                    id=topic.id,
+                    position=position,
+                    title_en=topic.title.get("en", ""),
+                    title_es=topic.title.get("es", ""),
+                )
+            )
             for entry in topic.entries:
-                conn.execute(entries_table.insert().values(
-                    id=entry.id, topic=entry.topic, position=entry.position,
-                    questions={k: list(v) for k, v in entry.questions.items()}, answer=entry.answer,
-                    details=entry.details, next_step=entry.next_step, sources=list(entry.sources),
-                    as_of=entry.as_of, changes_yearly=entry.changes_yearly, facts=entry.facts,
-                    review_by=entry.review_by, cycle=entry.cycle, cycle_ends=entry.cycle_ends, confirm=entry.confirm))
+                conn.execute(
+                    entries_table.insert().values(
+                        id=entry.id,
+                        topic=entry.topic,
+                        position=entry.position,
+                        questions={k: list(v) for k, v in entry.questions.items()},
+                        answer=entry.answer,
+                        details=entry.details,
+                        next_step=entry.next_step,
+                        sources=list(entry.sources),
+                        as_of=entry.as_of,
+                        changes_yearly=entry.changes_yearly,
+                        facts=entry.facts,
+                        review_by=entry.review_by,
+                        cycle=entry.cycle,
+                        cycle_ends=entry.cycle_ends,
+                        confirm=entry.confirm,
+                    )
+                )
         for school in knowledge.schools.values():
             conn.execute(schools_table.insert().values(**_school_row(school, "curated")))
     engine.dispose()
@@ -135,7 +164,7 @@ def upsert_imported(schools: list[School], url: str) -> dict[str, int]:
     return counts
 
 
-def load(url: str) -> Optional[Knowledge]:
+def load(url: str) -> Knowledge | None:
     """Read the whole store back into memory (it is small), or None when it has not been built."""
     engine = engine_for(url)
     try:
@@ -145,20 +174,46 @@ def load(url: str) -> Optional[Knowledge]:
         if not inspector.has_table("entries"):
             return None
         if {c.name for c in entries_table.columns} - {c["name"] for c in inspector.get_columns("entries")}:
-            return None   # built by an older version: the caller rebuilds it from the files
+            return None  # built by an older version: the caller rebuilds it from the files
         with engine.connect() as conn:
             entries: dict[str, list[Entry]] = {}
             for row in conn.execute(select(entries_table).order_by(entries_table.c.topic, entries_table.c.position)):
-                entries.setdefault(row.topic, []).append(Entry(
-                    row.id, row.topic, row.position, {k: tuple(v) for k, v in row.questions.items()},
-                    dict(row.answer), dict(row.details), dict(row.next_step), tuple(row.sources), row.as_of,
-                    bool(row.changes_yearly), dict(row.facts), row.review_by, row.cycle, row.cycle_ends,
-                    dict(row.confirm)))
-            topics = {row.id: Topic(row.id, {"en": row.title_en, "es": row.title_es}, tuple(entries.get(row.id, ())))
-                      for row in conn.execute(select(topics_table).order_by(topics_table.c.position))}
-            schools = {row.id: School(row.id, row.name, tuple(row.aliases), tuple(row.types), row.level,
-                                      tuple(row.sources), row.as_of, dict(row.extra))
-                       for row in conn.execute(select(schools_table).order_by(schools_table.c.id))}
+                entries.setdefault(row.topic, []).append(
+                    Entry(
+                        row.id,
+                        row.topic,
+                        row.position,
+                        {k: tuple(v) for k, v in row.questions.items()},
+                        dict(row.answer),
+                        dict(row.details),
+                        dict(row.next_step),
+                        tuple(row.sources),
+                        row.as_of,
+                        bool(row.changes_yearly),
+                        dict(row.facts),
+                        row.review_by,
+                        row.cycle,
+                        row.cycle_ends,
+                        dict(row.confirm),
+                    )
+                )
+            topics = {
+                row.id: Topic(row.id, {"en": row.title_en, "es": row.title_es}, tuple(entries.get(row.id, ())))
+                for row in conn.execute(select(topics_table).order_by(topics_table.c.position))
+            }
+            schools = {
+                row.id: School(
+                    row.id,
+                    row.name,
+                    tuple(row.aliases),
+                    tuple(row.types),
+                    row.level,
+                    tuple(row.sources),
+                    row.as_of,
+                    dict(row.extra),
+                )
+                for row in conn.execute(select(schools_table).order_by(schools_table.c.id))
+            }
     finally:
         engine.dispose()
     return Knowledge(topics, schools, [])

@@ -10,25 +10,120 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
 
-EXIT_WORDS = {"salir", "exit", "cancel", "cancelar", "stop", "parar", "terminar", "quit", "ya no", "no mas",
-              "no quiero", "menu", "leave", "/deny_tool"}
-YES = {"yes", "y", "yeah", "yep", "sure", "correct", "right", "si", "s", "claro", "correcto", "asi es", "/affirm",
-       "of course", "por supuesto", "afirmativo"}
-NO = {"no", "n", "nope", "nah", "not", "negativo", "para nada", "/deny", "no lo es", "no tiene", "no esta",
-      "no es"}
-UNKNOWN = {"i don't know", "i dont know", "dont know", "don't know", "idk", "not sure", "no se", "no lo se",
-           "no estoy seguro", "no estoy segura", "ni idea", "unknown", "quien sabe", "no sabemos"}
-NUMBER_WORDS = {"zero": 0, "none": 0, "never": 0, "cero": 0, "ninguno": 0, "ninguna": 0, "nunca": 0,
-                "one": 1, "once": 1, "uno": 1, "una": 1, "un": 1, "two": 2, "twice": 2, "dos": 2, "three": 3,
-                "tres": 3, "four": 4, "cuatro": 4, "five": 5, "cinco": 5, "six": 6, "seis": 6}
-ORDINALS = {"first": 1, "primero": 1, "primer": 1, "second": 2, "segundo": 2, "third": 3, "tercero": 3,
-            "tercer": 3, "fourth": 4, "cuarto": 4, "fifth": 5, "quinto": 5, "sixth": 6, "sexto": 6,
-            "seventh": 7, "septimo": 7, "eighth": 8, "octavo": 8, "ninth": 9, "noveno": 9, "tenth": 10,
-            "decimo": 10, "eleventh": 11, "undecimo": 11, "onceavo": 11, "twelfth": 12, "duodecimo": 12,
-            "doceavo": 12, "freshman": 9, "sophomore": 10, "junior": 11, "senior": 12}
+EXIT_WORDS = {
+    "salir",
+    "exit",
+    "cancel",
+    "cancelar",
+    "stop",
+    "parar",
+    "terminar",
+    "quit",
+    "ya no",
+    "no mas",
+    "no quiero",
+    "menu",
+    "leave",
+    "/deny_tool",
+}
+YES = {
+    "yes",
+    "y",
+    "yeah",
+    "yep",
+    "sure",
+    "correct",
+    "right",
+    "si",
+    "s",
+    "claro",
+    "correcto",
+    "asi es",
+    "/affirm",
+    "of course",
+    "por supuesto",
+    "afirmativo",
+}
+NO = {"no", "n", "nope", "nah", "not", "negativo", "para nada", "/deny", "no lo es", "no tiene", "no esta", "no es"}
+UNKNOWN = {
+    "i don't know",
+    "i dont know",
+    "dont know",
+    "don't know",
+    "idk",
+    "not sure",
+    "no se",
+    "no lo se",
+    "no estoy seguro",
+    "no estoy segura",
+    "ni idea",
+    "unknown",
+    "quien sabe",
+    "no sabemos",
+}
+NUMBER_WORDS = {
+    "zero": 0,
+    "none": 0,
+    "never": 0,
+    "cero": 0,
+    "ninguno": 0,
+    "ninguna": 0,
+    "nunca": 0,
+    "one": 1,
+    "once": 1,
+    "uno": 1,
+    "una": 1,
+    "un": 1,
+    "two": 2,
+    "twice": 2,
+    "dos": 2,
+    "three": 3,
+    "tres": 3,
+    "four": 4,
+    "cuatro": 4,
+    "five": 5,
+    "cinco": 5,
+    "six": 6,
+    "seis": 6,
+}
+ORDINALS = {
+    "first": 1,
+    "primero": 1,
+    "primer": 1,
+    "second": 2,
+    "segundo": 2,
+    "third": 3,
+    "tercero": 3,
+    "tercer": 3,
+    "fourth": 4,
+    "cuarto": 4,
+    "fifth": 5,
+    "quinto": 5,
+    "sixth": 6,
+    "sexto": 6,
+    "seventh": 7,
+    "septimo": 7,
+    "eighth": 8,
+    "octavo": 8,
+    "ninth": 9,
+    "noveno": 9,
+    "tenth": 10,
+    "decimo": 10,
+    "eleventh": 11,
+    "undecimo": 11,
+    "onceavo": 11,
+    "twelfth": 12,
+    "duodecimo": 12,
+    "doceavo": 12,
+    "freshman": 9,
+    "sophomore": 10,
+    "junior": 11,
+    "senior": 12,
+}
 PAYLOAD = re.compile(r"^/tool_choice(\{.*\})$")
 
 
@@ -38,7 +133,7 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower().strip(" .!¡?¿,;:\"'")).strip()
 
 
-def _payload_value(text: str) -> Optional[str]:
+def _payload_value(text: str) -> str | None:
     match = PAYLOAD.match((text or "").strip())
     if not match:
         return None
@@ -49,7 +144,7 @@ def _payload_value(text: str) -> Optional[str]:
     return str(value) if value is not None else None
 
 
-def parse_yes_no(text: str) -> Optional[bool]:
+def parse_yes_no(text: str) -> bool | None:
     value = _payload_value(text)
     folded = fold(value or text)
     if folded in YES or folded.startswith(("yes ", "si ", "si,")):
@@ -59,7 +154,7 @@ def parse_yes_no(text: str) -> Optional[bool]:
     return None
 
 
-def parse_count(text: str, maximum: int = 20) -> Optional[int]:
+def parse_count(text: str, maximum: int = 20) -> int | None:
     folded = fold(_payload_value(text) or text)
     match = re.fullmatch(r"(\d{1,2})\s*\+?(?:\s*(?:years?|anos?|años?|yrs?))?", folded)
     if match:
@@ -73,12 +168,12 @@ def parse_count(text: str, maximum: int = 20) -> Optional[int]:
     return None
 
 
-def parse_grade(text: str, allowed: tuple[str, ...] = ()) -> Optional[str]:
+def parse_grade(text: str, allowed: tuple[str, ...] = ()) -> str | None:
     """TK, K or 1-12 from "5", "5th", "fifth", "quinto", "5.º", "kinder", "tk", "transitional kindergarten"."""
     folded = fold(_payload_value(text) or text)
     folded = re.sub(r"\b(grade|grado|year|ano|en|el|de|is|in|going to|va a|will be|sera)\b", " ", folded)
     folded = re.sub(r"\s+", " ", folded).strip()
-    grade: Optional[str] = None
+    grade: str | None = None
     if re.fullmatch(r"(tk|utk|transitional kinder(garten)?|kinder de transicion|pre ?k|prekinder)", folded):
         grade = "TK"
     elif re.fullmatch(r"(k|kinder|kindergarten|kinder garden|kinder ?garten)", folded):
@@ -94,7 +189,7 @@ def parse_grade(text: str, allowed: tuple[str, ...] = ()) -> Optional[str]:
     return grade
 
 
-def parse_zip(text: str) -> tuple[bool, Optional[str]]:
+def parse_zip(text: str) -> tuple[bool, str | None]:
     """(understood, ZIP or None for "skip")."""
     folded = fold(_payload_value(text) or text)
     if folded in UNKNOWN or folded in {"skip", "saltar", "omitir", "pasar", "no", "none", "ninguno", "/skip"}:
@@ -103,7 +198,7 @@ def parse_zip(text: str) -> tuple[bool, Optional[str]]:
     return (True, match[1]) if match else (False, None)
 
 
-def parse_choice(text: str, choices: dict[str, tuple[str, ...]]) -> Optional[str]:
+def parse_choice(text: str, choices: dict[str, tuple[str, ...]]) -> str | None:
     """The choice whose words `text` uses (a tapped button sends its value as /tool_choice{"value": ...})."""
     value = _payload_value(text)
     if value in choices:
@@ -123,20 +218,25 @@ def parse_choice(text: str, choices: dict[str, tuple[str, ...]]) -> Optional[str
 @dataclass(frozen=True)
 class Question:
     key: str
-    response: str                      # domain.yml response that asks it (both languages)
-    kind: str                          # count | yes_no | choice | grade | zip
+    response: str  # domain.yml response that asks it (both languages)
+    kind: str  # count | yes_no | choice | grade | zip
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     maximum: int = 20
     grades: tuple[str, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
-    ask_if: Optional[Callable[[dict[str, Any]], bool]] = None
+    ask_if: Callable[[dict[str, Any]], bool] | None = None
 
 
-RESIDENT = {"phbao": ("phbao",), "overcrowded": ("overcrowded", "over crowded", "sobrecupo", "sobrepoblada",
-                                                  "saturada"),
-            "none": ("neither", "none", "ninguna", "ninguno", "ni una ni otra", "no", "ni lo uno ni lo otro"),
-            "unknown": tuple(UNKNOWN)}
-ON_TIME = {"on_time": ("on time", "a tiempo", "ontime", "in time"), "late": ("late", "tarde", "tardia", "tardía")}
+RESIDENT: dict[str, tuple[str, ...]] = {
+    "phbao": ("phbao",),
+    "overcrowded": ("overcrowded", "over crowded", "sobrecupo", "sobrepoblada", "saturada"),
+    "none": ("neither", "none", "ninguna", "ninguno", "ni una ni otra", "no", "ni lo uno ni lo otro"),
+    "unknown": tuple(UNKNOWN),
+}
+ON_TIME: dict[str, tuple[str, ...]] = {
+    "on_time": ("on time", "a tiempo", "ontime", "in time"),
+    "late": ("late", "tarde", "tardia", "tardía"),
+}
 
 AG_AREAS = ("a", "b", "c", "d", "e", "f", "g")
 HS_GRADES = ("9", "10", "11", "12")
@@ -144,8 +244,9 @@ HS_GRADES = ("9", "10", "11", "12")
 TOOLS: dict[str, tuple[Question, ...]] = {
     "magnet_points": (
         Question("waitlist_years", "utter_tool_points_waitlist", "count", maximum=10),
-        Question("enrolled_in_magnet", "utter_tool_points_enrolled", "yes_no",
-                 ask_if=lambda a: bool(a.get("waitlist_years"))),
+        Question(
+            "enrolled_in_magnet", "utter_tool_points_enrolled", "yes_no", ask_if=lambda a: bool(a.get("waitlist_years"))
+        ),
         Question("matriculation", "utter_tool_points_matriculation", "yes_no"),
         Question("resident", "utter_tool_points_resident", "choice", choices=RESIDENT),
         Question("sibling", "utter_tool_points_sibling", "yes_no"),
@@ -161,14 +262,20 @@ TOOLS: dict[str, tuple[Question, ...]] = {
     ),
     "ag_check": (
         Question("current_grade", "utter_tool_ag_grade", "grade", grades=HS_GRADES),
-        *(Question(f"area_{area}", "utter_tool_ag_area", "count", maximum=6, params={"area": area})
-          for area in AG_AREAS),
+        *(
+            Question(f"area_{area}", "utter_tool_ag_area", "count", maximum=6, params={"area": area})
+            for area in AG_AREAS
+        ),
         Question("low_grades", "utter_tool_ag_low_grades", "yes_no"),
     ),
 }
-INVALID_RESPONSE = {"count": "utter_tool_invalid_count", "yes_no": "utter_tool_invalid_yes_no",
-                    "choice": "utter_tool_invalid_choice", "grade": "utter_tool_invalid_grade",
-                    "zip": "utter_tool_invalid_zip"}
+INVALID_RESPONSE = {
+    "count": "utter_tool_invalid_count",
+    "yes_no": "utter_tool_invalid_yes_no",
+    "choice": "utter_tool_invalid_choice",
+    "grade": "utter_tool_invalid_grade",
+    "zip": "utter_tool_invalid_zip",
+}
 
 
 def start(tool: str) -> dict[str, Any]:
@@ -177,7 +284,7 @@ def start(tool: str) -> dict[str, Any]:
     return {"tool": tool, "answers": {}}
 
 
-def next_question(state: dict[str, Any]) -> Optional[Question]:
+def next_question(state: dict[str, Any]) -> Question | None:
     answers = state.get("answers") or {}
     for question in TOOLS[state["tool"]]:
         if question.key in answers:
@@ -190,12 +297,13 @@ def next_question(state: dict[str, Any]) -> Optional[Question]:
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str                        # answered | invalid | cancelled | done
+    status: str  # answered | invalid | cancelled | done
     state: dict[str, Any]
-    response: Optional[str] = None     # what to say before the next question (for invalid answers)
+    response: str | None = None  # what to say before the next question (for invalid answers)
 
 
 def _parse(question: Question, text: str) -> tuple[bool, Any]:
+    value: Any
     if question.kind == "count":
         value = parse_count(text, question.maximum)
         return value is not None, value

@@ -6,24 +6,29 @@ Each tool's own module computes; this one maps the chat answers onto its inputs 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any
 
 from bot.tools import flow
 
 PAYLOAD_NAMES = {"magnet_points": "magnet_points", "ag_check": "ag_check", "options": "options"}
 
 
-def compute(state: dict[str, Any], lang: str, today: Optional[dt.date] = None) -> dict[str, Any]:
+def compute(state: dict[str, Any], lang: str, today: dt.date | None = None) -> dict[str, Any]:
     """The tool's result dict (JSON-able; texts in `lang`) for the answers in `state`."""
     answers = state.get("answers") or {}
     tool = state["tool"]
     if tool == "magnet_points":
         from bot.tools.points import estimate
 
-        return estimate(waitlist_years=int(answers.get("waitlist_years") or 0),
-                        matriculation=bool(answers.get("matriculation")), sibling=bool(answers.get("sibling")),
-                        resident=answers.get("resident") or "none", late=answers.get("timing") == "late",
-                        enrolled_in_magnet=bool(answers.get("enrolled_in_magnet")), lang=lang)
+        return estimate(
+            waitlist_years=int(answers.get("waitlist_years") or 0),
+            matriculation=bool(answers.get("matriculation")),
+            sibling=bool(answers.get("sibling")),
+            resident=answers.get("resident") or "none",
+            late=answers.get("timing") == "late",
+            enrolled_in_magnet=bool(answers.get("enrolled_in_magnet")),
+            lang=lang,
+        )
     if tool == "ag_check":
         from bot.tools.ag_check import check
 
@@ -31,9 +36,16 @@ def compute(state: dict[str, Any], lang: str, today: Optional[dt.date] = None) -
     if tool == "options":
         from bot.tools.options import find_options
 
-        return find_options(grade=answers["grade"], in_lausd=bool(answers.get("in_lausd")),
-                            zip_code=answers.get("zip"), english_learner=bool(answers.get("english_learner")),
-                            iep=bool(answers.get("iep")), gate=bool(answers.get("gate")), lang=lang, today=today)
+        return find_options(
+            grade=answers["grade"],
+            in_lausd=bool(answers.get("in_lausd")),
+            zip_code=answers.get("zip"),
+            english_learner=bool(answers.get("english_learner")),
+            iep=bool(answers.get("iep")),
+            gate=bool(answers.get("gate")),
+            lang=lang,
+            today=today,
+        )
     raise ValueError(f"unknown tool {tool!r}")
 
 
@@ -51,25 +63,36 @@ def ag_courses(answers: dict[str, Any]) -> list[dict[str, Any]]:
 
 LOW_GRADES = {
     "en": "You said there is a D or F: a D counts for the LAUSD diploma but not for UC or CSU, which need a C or "
-          "better, and an F counts for neither. Retaking the course (or, in math and languages, passing the next "
-          "level with a C) can fix it: ask the counselor which.",
+    "better, and an F counts for neither. Retaking the course (or, in math and languages, passing the next "
+    "level with a C) can fix it: ask the counselor which.",
     "es": "Usted dijo que hay una D o F: una D cuenta para el diploma de LAUSD pero no para la UC ni la CSU, que "
-          "piden C o más, y una F no cuenta para nada. Repetir la clase (o, en matemáticas e idiomas, aprobar el "
-          "siguiente nivel con C) puede arreglarlo: pregunte al consejero qué conviene.",
+    "piden C o más, y una F no cuenta para nada. Repetir la clase (o, en matemáticas e idiomas, aprobar el "
+    "siguiente nivel con C) puede arreglarlo: pregunte al consejero qué conviene.",
 }
 
 
 def payload(state: dict[str, Any], lang: str, result: dict[str, Any]) -> dict[str, Any]:
     """The one custom message every tool result carries."""
-    return {"tool": {"name": PAYLOAD_NAMES[state["tool"]], "lang": lang, "result": result,
-                     "as_of": result.get("as_of"), "sources": list(result.get("sources") or [])}}
+    return {
+        "tool": {
+            "name": PAYLOAD_NAMES[state["tool"]],
+            "lang": lang,
+            "result": result,
+            "as_of": result.get("as_of"),
+            "sources": list(result.get("sources") or []),
+        }
+    }
 
 
 SHORT_NOTES = {
-    "magnet_points": {"en": "Points are not chances; the December letter has the official count.",
-                      "es": "Los puntos no son probabilidades; la carta de diciembre trae la cuenta oficial."},
-    "ag_check": {"en": "Only your school's approved A-G list counts: check it with the counselor.",
-                 "es": "Solo cuenta la lista A-G aprobada de su escuela: revísela con el consejero."},
+    "magnet_points": {
+        "en": "Points are not chances; the December letter has the official count.",
+        "es": "Los puntos no son probabilidades; la carta de diciembre trae la cuenta oficial.",
+    },
+    "ag_check": {
+        "en": "Only your school's approved A-G list counts: check it with the counselor.",
+        "es": "Solo cuenta la lista A-G aprobada de su escuela: revísela con el consejero.",
+    },
     "options": {"en": "Dates and details: choices.lausd.net.", "es": "Fechas y detalles: choices.lausd.net."},
 }
 
@@ -88,8 +111,11 @@ def short_text(state: dict[str, Any], result: dict[str, Any], lang: str) -> str:
     """The result for SMS: the figure or list that answers, and the one caveat, in about 320 characters."""
     tool = state["tool"]
     if tool == "magnet_points":
-        head = result["summary"] + (" (" + ", ".join(f"{PART_LABELS[p['name']][lang]} {p['points']}"
-                                                      for p in result["parts"]) + ")" if result["parts"] else "")
+        head = result["summary"] + (
+            " (" + ", ".join(f"{PART_LABELS[p['name']][lang]} {p['points']}" for p in result["parts"]) + ")"
+            if result["parts"]
+            else ""
+        )
     elif tool == "ag_check":
         head = result.get("summary", "")
     else:
@@ -121,8 +147,11 @@ def text(state: dict[str, Any], result: dict[str, Any], lang: str) -> str:
         notes = list(result.get("notes") or [])
         lines += notes[:1]
         lines += [f"• {program.get('text') or program.get('name')}" for program in result.get("programs") or []]
-        deadlines = [p["next_deadline"]["text"] for p in result.get("programs") or []
-                     if isinstance(p.get("next_deadline"), dict) and p["next_deadline"].get("text")]
+        deadlines = [
+            p["next_deadline"]["text"]
+            for p in result.get("programs") or []
+            if isinstance(p.get("next_deadline"), dict) and p["next_deadline"].get("text")
+        ]
         lines += [f"– {text}" for text in dict.fromkeys(deadlines)]
         school = result.get("neighborhood_school") or {}
         if school.get("text"):
