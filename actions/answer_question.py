@@ -13,6 +13,7 @@ from actions.tracker_view import intent_name, language, previous_user_text
 from bot.dialogue import FOLLOWUP_INTENT, question_for_matching, topic_for_message
 from bot.knowledge.answers import answer_body, answer_payload
 from bot.knowledge.base import get_kb
+from bot.knowledge.school_answer import SchoolReply, school_reply
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,12 @@ class ActionAnswerQuestion(Action):
         text = question_for_matching(
             intent, (tracker.latest_message or {}).get("text") or "", previous_user_text(tracker)
         )
+        message = (tracker.latest_message or {}).get("text") or ""
+        if topic and intent != FOLLOWUP_INTENT:
+            entity = next(tracker.get_latest_entity_values("program_type"), None)
+            reply = school_reply(get_kb().catalog, message, topic, str(entity) if entity else None, lang)
+            if reply is not None:
+                return self._about_school(dispatcher, reply, lang)
         entry = get_kb().entry_for(topic, text) if topic else None
         if entry is None or lang not in entry.answer:
             logger.warning("no knowledge entry for intent=%s", intent)
@@ -47,3 +54,19 @@ class ActionAnswerQuestion(Action):
         dispatcher.utter_message(json_message=answer_payload(entry, lang))
         logger.info("answered topic=%s entry=%s lang=%s", entry.topic, entry.id, lang)
         return [SlotSet("last_topic", entry.topic)]
+
+    @staticmethod
+    def _about_school(dispatcher: CollectingDispatcher, reply: SchoolReply, lang: str) -> list[dict]:
+        """A question naming a school, answered about that school (with its catalog sources)."""
+        dispatcher.utter_message(response=reply.response, **reply.params)
+        if reply.school is None or reply.topic is None:
+            logger.info("school question: school not in the catalog")
+            return []
+        sources = list(reply.school.sources)
+        dispatcher.utter_message(
+            json_message={
+                "answer": {"topic": reply.topic, "lang": lang, "sources": sources, "as_of": reply.school.as_of}
+            }
+        )
+        logger.info("school question answered topic=%s", reply.topic)
+        return [SlotSet("last_topic", reply.topic)]

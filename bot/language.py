@@ -210,8 +210,14 @@ class Decision:
     reason: str  # explicit | metadata | detected | kept | default
 
 
+BUTTON_PAYLOAD = re.compile(r"^\s*/\w+(\{.*\})?\s*$", re.DOTALL)
+
+
 def decide(text: str, current: str | None = None, metadata_lang: object = None, first_turn: bool = False) -> Decision:
-    """The language to answer this message in."""
+    """The language to answer this message in. A tapped button (a `/intent{...}` payload) is not text the
+    family wrote: it keeps the conversation's language."""
+    if BUTTON_PAYLOAD.match(text or "") and normalize_code(current):
+        return Decision(normalize_code(current) or DEFAULT, "button")
     requested = explicit_request(text or "")
     if requested:
         return Decision(requested, "explicit")

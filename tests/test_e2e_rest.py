@@ -166,3 +166,30 @@ def test_malformed_rest_bodies_never_500(running_bot, body):
         timeout=60,
     )
     assert reply.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "text,marker,topic",
+    [
+        (
+            "Is Aldama Elementary a community school?",
+            "Aldama Elementary School is a community school",
+            "community_schools",
+        ),
+        ("¿Monroe High es escuela comunitaria?", "Monroe High School es una escuela comunitaria", "community_schools"),
+        (
+            "is jefferson high a community school",
+            "Thomas Jefferson High School is a community school",
+            "community_schools",
+        ),
+        (
+            "does Hillcrest Drive have a magnet?",
+            "I don't have Hillcrest Drive Elementary School listed as a magnet",
+            "magnet_programs",
+        ),
+    ],
+)
+def test_questions_naming_a_school_are_answered_about_it(running_bot, text, marker, topic):
+    messages = say(running_bot, text)
+    assert marker in texts(messages), texts(messages)
+    assert [p["topic"] for p in answer_payloads(messages)] == [topic]

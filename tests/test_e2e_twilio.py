@@ -54,3 +54,20 @@ def test_sms_help_is_a_short_numbered_menu_and_a_number_picks_a_topic(running_bo
     assert "Algunos temas" in menu and 2 <= len(options) <= 8, menu
     [answer] = text_message(running_bot, number, "1")
     assert "Fuente" in answer, answer
+
+
+@pytest.mark.parametrize(
+    "replies,expect",
+    [
+        (["calcular mis puntos de magnet", "0", "2", "1", "1", "1"], "Puntos de magnet estimados: 7"),
+        (["how many points would my son have?", "1", "no", "no", "4", "no", "on time"], "Estimated magnet points: 4"),
+    ],
+)
+def test_sms_points_estimator_with_numbered_replies(running_bot, replies, expect):
+    """SMS: the same tool flow, taps become numbered replies ("1" = the first option), each message short."""
+    number = f"+1323555{random.randrange(10000):04d}"
+    messages = [text_message(running_bot, number, body) for body in replies]
+    assert all(messages), "every text got an answer"
+    final = " ".join(messages[-1])
+    assert expect in final and "http" in final, messages[-1]
+    assert all(len(m) <= 320 for turn in messages[1:-1] for m in turn), messages

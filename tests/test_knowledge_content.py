@@ -140,3 +140,37 @@ def test_real_catalog_and_contacts(knowledge):
     heet_high = {s.id for s in knowledge.schools.values() if "heet" in s.types and s.level == "high"}
     assert heet_high == {"crenshaw_hs", "dorsey_hs", "washington_prep_hs"}
     assert "(213) 241-4177" in answer_body(knowledge.topics["contact_help"].entries[0], "es")
+
+
+@pytest.mark.parametrize(
+    "text,topic,entity,school,response",
+    [
+        ("Is Aldama Elementary a community school?", "community_schools", None, "aldama_es", "utter_school_is_program"),
+        ("¿Monroe High es escuela comunitaria?", "community_schools", None, "monroe_hs", "utter_school_is_program"),
+        ("is jefferson high a community school", "community_schools", None, "jefferson_hs", "utter_school_is_program"),
+        (
+            "does Hillcrest Drive have a magnet?",
+            "magnet_programs",
+            "magnet",
+            "hillcrest_drive_es",
+            "utter_school_not_listed",
+        ),
+    ],
+)
+def test_the_issue_school_questions_are_answered_about_the_school(kb, text, topic, entity, school, response):
+    from bot.knowledge.school_answer import school_reply
+
+    reply = school_reply(kb.catalog, text, topic, entity, "en")
+    assert (reply.school.id, reply.response) == (school, response)
+
+
+def test_no_knowledge_phrasing_is_mistaken_for_a_school_name(kb, knowledge):
+    named = [
+        (q, kb.catalog.named_in(q).name)
+        for e in knowledge.entries
+        if e.topic not in ("heet", "community_schools")
+        for lang in ("en", "es")
+        for q in e.questions[lang]
+        if kb.catalog.named_in(q)
+    ]
+    assert named == []

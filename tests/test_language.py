@@ -108,3 +108,9 @@ def test_detection_is_deterministic():
 def test_helpers():
     assert fold("¿Cuándo CIERRA la aplicación? Niño") == "¿cuando cierra la aplicacion? niño"
     assert normalize_code("ES_mx") == "es" and normalize_code("fr") is None and normalize_code(None) is None
+
+
+@pytest.mark.parametrize("payload", ['/tool_choice{"tool_value": "unknown"}', "/affirm", "/ask_gate", "/deny"])
+@pytest.mark.parametrize("current", ["en", "es"])
+def test_a_tapped_button_keeps_the_conversation_language(payload, current):
+    assert decide(payload, current=current).lang == current

@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.knowledge.files import School
 from bot.knowledge.program_types import REGISTRY
@@ -110,6 +111,53 @@ def _similarity(query: list[str], name: list[str]) -> float:
     return coverage * (0.85 + 0.15 * min(1.0, len(query) / len(name)))
 
 
+PLACE_WORDS = {"california", "angeles", "lausd", "ucla", "hollywood", "pacific", "america", "american", "west", "diego"}
+# Given names in school names ("Thomas Jefferson", "John Marshall") also name children in messages; and a few
+# subject words the lemma tables lack. Neither identifies a school on its own.
+NOT_IDENTIFYING = {
+    "george",
+    "john",
+    "johnnie",
+    "thomas",
+    "william",
+    "helen",
+    "howard",
+    "susan",
+    "marvin",
+    "lucille",
+    "augustus",
+    "horace",
+    "leland",
+    "gaspar",
+    "environmental",
+    "biomedical",
+    "tourism",
+}
+
+
+def _common_words() -> set[str]:
+    """Ordinary English and Spanish words: the lemma tables of spacy-lookups-data and spaCy's stop words."""
+    import gzip
+    import json
+
+    import spacy_lookups_data
+    from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
+    from spacy.lang.es.stop_words import STOP_WORDS as ES_STOP
+
+    data = Path(spacy_lookups_data.__file__).parent / "data"
+    common = {fold(w) for w in (*EN_STOP, *ES_STOP)} | PLACE_WORDS | NOT_IDENTIFYING
+    for name in ("en_lemma_lookup.json.gz", "es_lemma_lookup.json.gz"):
+        with gzip.open(data / name, "rt", encoding="utf-8") as table:
+            for form, lemma in json.load(table).items():
+                common.add(fold(form))
+                common.add(fold(lemma))
+    return common
+
+
+RARE_NAME_WORD = 2  # a word in the names of at most this many schools identifies a school
+MAX_NAMED_TOKENS = 60  # a message is searched for a school name in its first words only (bounded work)
+
+
 @dataclass(frozen=True)
 class Match:
     school: School
@@ -120,6 +168,11 @@ class Catalog:
     def __init__(self, schools: Iterable[School]):
         self.schools = list(schools)
         self._names = [(school, [distinctive(n) for n in (school.name, *school.aliases)]) for school in self.schools]
+        self._identifying: frozenset[str] | None = None
+        self._frequency: dict[str, int] = {}
+        for _, names in self._names:
+            for word in {w for name in names for w in name}:
+                self._frequency[word] = self._frequency.get(word, 0) + 1
 
     def find(self, name: str, limit: int = 3) -> list[Match]:
         """Schools whose name or a short name matches `name`, best first."""
@@ -133,6 +186,38 @@ class Catalog:
                 matches.append(Match(school, score))
         matches.sort(key=lambda m: (-m.score, m.school.name))
         return matches[:limit]
+
+    def named_in(self, text: str) -> School | None:
+        """A school named unmistakably in `text`: every word of a 1-3 word window found exactly in one of its
+        names, and at least one of them rare among school names ("aldama", "dorsey"; not "enriched",
+        "open", "world"). Strict, because it overrides the topic a classifier picked."""
+        tokens = distinctive(text)[:MAX_NAMED_TOKENS]
+        identifying = self.identifying_words()
+        best: tuple[int, School] | None = None
+        for size in (3, 2, 1):
+            for start in range(0, max(0, len(tokens) - size + 1)):
+                window = tokens[start : start + size]
+                if not any(word in identifying for word in window):
+                    continue
+                for school, names in self._names:
+                    named = any(name and all(word in name for word in window) for name in names)
+                    if named and (best is None or size > best[0]):
+                        best = (size, school)
+            if best:
+                break
+        return best[1] if best else None
+
+    def identifying_words(self) -> frozenset[str]:
+        """Name words that point at one school: in at most RARE_NAME_WORD names, and not an ordinary English
+        or Spanish word ("open", "dual", "enriched", "point", "alta" are; "aldama", "dorsey" are not)."""
+        if self._identifying is None:
+            common = _common_words()
+            self._identifying = frozenset(
+                word
+                for word, count in self._frequency.items()
+                if count <= RARE_NAME_WORD and len(word) >= 4 and word.isalpha() and word not in common
+            )
+        return self._identifying
 
     def mentioned_in(self, text: str) -> School | None:
         """A school named anywhere in a free-text question ("is dorsey a community school?")."""

@@ -1,0 +1,36 @@
+"""The held-out sets are well-formed, sourced, and never trained on."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "tests" / "data" / "real_heldout.yml"
+
+
+def training_texts():
+    texts = set()
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            for line in (block.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):
+                    texts.add(re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", line.strip()[2:]).lower().strip())
+    return texts
+
+
+def test_real_questions_are_sourced_labelled_and_never_trained_on(topic_ids):
+    data = yaml.safe_load(REAL.read_text(encoding="utf-8"))
+    known = set(topic_ids) | {"out_of_scope"}
+    trained = training_texts()
+    items = [*data["questions"], *data["two_turn"]]
+    for item in items:
+        assert item["lang"] in ("en", "es") and item["topic"] in known, item
+        assert item.get("alt_topic") in known | {None}, item
+        assert item["source"].startswith("http"), item
+        for text in (item.get("text"), item.get("first"), item.get("second")):
+            assert text is None or text.lower().strip() not in trained, text
+    langs = [q["lang"] for q in data["questions"]]
+    assert langs.count("en") >= 150 and langs.count("es") >= 90
+    assert len(data["two_turn"]) >= 30
+    assert sum(q["topic"] == "out_of_scope" for q in data["questions"]) >= 20

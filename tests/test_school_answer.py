@@ -1,0 +1,69 @@
+"""A question that names a school is answered about that school, whatever topic the classifier picked
+(unit tests on tests/fixtures/kb's small catalog; the issue's own examples on the real catalog are in
+test_knowledge_content.py)."""
+
+import pytest
+
+from actions.answer_question import ActionAnswerQuestion
+from bot.knowledge.school_answer import school_reply
+
+
+def payloads(dispatcher):
+    return [m["custom"]["answer"] for m in dispatcher.messages if (m.get("custom") or {}).get("answer")]
+
+
+@pytest.mark.parametrize(
+    "text,topic,entity,response,answer_topic",
+    [
+        ("Is Dorsey a community school?", "community_schools", None, "utter_school_is_program", "community_schools"),
+        (
+            "¿Hawkins High es escuela comunitaria?",
+            "community_schools",
+            None,
+            "utter_school_is_program",
+            "community_schools",
+        ),
+        ("is crenshaw part of heet", "heet", None, "utter_school_is_program", "heet"),
+        ("does Hawkins have a magnet?", "magnet_programs", "magnet", "utter_school_not_listed", "magnet_programs"),
+        (
+            "is Reseda Charter a charter school",
+            "charter_schools",
+            "charter",
+            "utter_school_is_program",
+            "charter_schools",
+        ),
+        ("Is Springfield Elementary a community school?", "community_schools", None, "utter_school_not_found", None),
+    ],
+)
+def test_named_school_questions(small_kb, text, topic, entity, response, answer_topic):
+    reply = school_reply(small_kb.catalog, text, topic, entity, "en")
+    assert reply is not None and reply.response == response and reply.topic == answer_topic
+
+
+@pytest.mark.parametrize(
+    "text,topic",
+    [
+        ("what is a community school?", "community_schools"),
+        ("¿Qué es una escuela magnet?", "magnet_programs"),
+        ("how do I apply to Dorsey?", "choices_application"),  # applying is not a catalog question
+        ("What are the advantages of Dual Language?", "dual_language"),
+    ],
+)
+def test_questions_without_a_named_school_get_the_topic_answer(small_kb, text, topic):
+    assert school_reply(small_kb.catalog, text, topic, None, "en") is None
+
+
+def test_the_action_answers_about_the_school_with_its_sources(small_kb, dispatcher, tracker_for, domain):
+    tracker = tracker_for("Is Dorsey a community school?", intent="ask_community_schools", slots={"language": "es"})
+    events = ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == "utter_school_is_program"
+    assert dispatcher.messages[0]["name"] == "Susan Miller Dorsey High School"
+    [payload] = payloads(dispatcher)
+    assert (payload["topic"], payload["lang"]) == ("community_schools", "es") and payload["sources"]
+    assert {"event": "slot", "timestamp": None, "name": "last_topic", "value": "community_schools"} in events
+
+
+def test_an_unknown_school_is_said_plainly_without_a_payload(small_kb, dispatcher, tracker_for, domain):
+    tracker = tracker_for("Is Springfield Elementary a community school?", intent="ask_community_schools")
+    ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_school_not_found"] and payloads(dispatcher) == []
