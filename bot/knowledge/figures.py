@@ -7,35 +7,11 @@ from __future__ import annotations
 
 import re
 
+from bot import months
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_EN_MONTHS = [
-    "January|Jan",
-    "February|Feb",
-    "March|Mar",
-    "April|Apr",
-    "May",
-    "June|Jun",
-    "July|Jul",
-    "August|Aug",
-    "September|Sept|Sep",
-    "October|Oct",
-    "November|Nov",
-    "December|Dec",
-]
-_ES_MONTHS = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre|setiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-]
+_EN_MONTHS = months.forms("en")
+_ES_MONTHS = months.forms("es")
 NUMBER_WORDS = {
     "en": {
         "two": 2,
@@ -64,7 +40,7 @@ NUMBER_WORDS = {
         "doce": 12,
     },
 }
-_ES_SHORT = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep|sept", "oct", "nov", "dic"]
+_ES_SHORT = list(months.ES_ABBREVIATIONS)
 _MONTH_INDEX = {
     word.lower(): number
     for table in (_EN_MONTHS, _ES_MONTHS, _ES_SHORT)

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from bot import config
+from bot import config, months
 from bot.language import fold
 
 GRADES = ("TK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
@@ -33,36 +33,7 @@ MAX_SCHOOLS = 5
 NEW_SCHOOL_YEAR_MONTH = 8
 LEVEL_GRADES = {"elementary": ("TK", "5"), "middle": ("6", "8"), "high": ("9", "12")}
 
-MONTHS = {
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    "es": (
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ),
-}
+MONTHS = months.MONTHS
 
 TEXT: dict[str, dict[str, str]] = {
     # routes
