@@ -13,6 +13,8 @@ from actions.tracker_view import language
 from bot.knowledge import catalog_text
 from bot.knowledge.base import get_kb
 from bot.knowledge.catalog import topic_for
+from bot.knowledge.program_types import REGISTRY
+from bot.knowledge.school_answer import about_school
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +37,12 @@ class ActionFindSchool(Action):
         named = _entity(tracker, "school")
         matches = catalog.find(named, limit=1) if named else []
         school = matches[0].school if matches else catalog.mentioned_in(text)
-        if school is not None:
+        program = REGISTRY.by_entity(program_type) if program_type else None
+        if school is not None and program is not None:  # "does Hillcrest Drive have a magnet?": yes / not listed
+            reply = about_school(school, program, lang)
+            dispatcher.utter_message(response=reply.response, **reply.params)
+            payload_topic, sources, as_of = reply.topic or program.topic, list(school.sources), school.as_of
+        elif school is not None:
             dispatcher.utter_message(
                 response="utter_school_profile", name=school.name, kinds=catalog_text.kinds(school, lang)
             )

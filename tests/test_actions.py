@@ -119,7 +119,7 @@ class TestFindSchool:
         )
         events = ActionFindSchool().run(dispatcher, tracker, domain)
         message = dispatcher.messages[0]
-        assert message["response"] == "utter_school_profile" and "community school" in message["kinds"]
+        assert message["response"] == "utter_school_is_program" and "community school" in message["kinds"]
         assert payloads(dispatcher)[0]["answer"]["topic"] == "community_schools"
         assert events == [SlotSet("last_topic", "community_schools")]
 

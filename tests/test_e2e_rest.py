@@ -104,7 +104,9 @@ def test_human_contact_comes_from_the_knowledge_base(running_bot, text, lang):
 def test_help_menu_has_topic_buttons(running_bot, topic_ids):
     messages = say(running_bot, "ayuda")
     buttons = [b for m in messages for b in m.get("buttons", [])]
-    assert len(buttons) == len(topic_ids) and "temas" in texts(messages)
+    from bot.tools.labels import TOOLS
+
+    assert len(buttons) == len(topic_ids) + len(TOOLS) and "temas" in texts(messages)
 
 
 @pytest.mark.parametrize("text", ["", "???", "\x00\x01"])

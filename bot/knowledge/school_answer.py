@@ -109,8 +109,6 @@ def school_reply(catalog: Catalog, text: str, topic: str, entity: str | None, la
     """The answer about a named school, or None when the message names no school (answer the topic)."""
     if topic not in SCHOOL_TOPICS:
         return None
-    from bot.knowledge import catalog_text
-
     program = asked_program(topic, entity)
     school = catalog.named_in(text)
     if school is None:
@@ -121,6 +119,13 @@ def school_reply(catalog: Catalog, text: str, topic: str, entity: str | None, la
         if not matches:
             return SchoolReply("utter_school_not_found", {}, None)
         school = matches[0].school
+    return about_school(school, program, lang)
+
+
+def about_school(school: School, program: ProgramType | None, lang: str) -> SchoolReply:
+    """Yes when the catalog lists `school` with `program`; "not listed as …" (never a flat no) otherwise."""
+    from bot.knowledge import catalog_text
+
     kinds = catalog_text.kinds(school, lang)
     if program is None or set(school.types) & program.means:
         payload_topic = program.topic if program else REGISTRY.topic_of_school(school.types)

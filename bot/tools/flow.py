@@ -138,7 +138,8 @@ def _payload_value(text: str) -> str | None:
     if not match:
         return None
     try:
-        value = json.loads(match[1]).get("value")
+        data = json.loads(match[1])
+        value = data.get("tool_value", data.get("value"))
     except (ValueError, AttributeError):
         return None
     return str(value) if value is not None else None
