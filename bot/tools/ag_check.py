@@ -606,7 +606,6 @@ def read_csv(path: Path | str, *, lang: str = "en", rules: Optional[Rules] = Non
              ) -> tuple[list[dict[str, Any]], list[str]]:
     """The course rows of a CSV file (columns area, year, grade and optionally course; comma, semicolon or tab)
     and the problems found, each naming its spreadsheet row (the header is row 1), texts in `lang`."""
-    rules = rules or load_rules()
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -616,7 +615,14 @@ def read_csv(path: Path | str, *, lang: str = "en", rules: Optional[Rules] = Non
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")      # a spreadsheet saved as "CSV" on Windows
-    lines = text.splitlines()
+    return read_csv_text(text, lang=lang, rules=rules, source=str(path))
+
+
+def read_csv_text(text: str, *, lang: str = "en", rules: Optional[Rules] = None, source: str = "CSV"
+                  ) -> tuple[list[dict[str, Any]], list[str]]:
+    """As read_csv, from the text of a CSV (e.g. pasted on the staff page); `source` names it in errors."""
+    rules = rules or load_rules()
+    lines = text.lstrip("\ufeff").splitlines()
     header = lines[0] if lines else ""
     delimiter = max((",", ";", "\t"), key=header.count)
     reader = csv.reader(lines, delimiter=delimiter)
@@ -640,7 +646,7 @@ def read_csv(path: Path | str, *, lang: str = "en", rules: Optional[Rules] = Non
                 courses.append({"row": parsed.row, "area": parsed.area, "course": parsed.label,
                                 "year": parsed.year, "grade": parsed.grade})
     except csv.Error as error:
-        return [], [TEXT["err_unreadable"][lang].format(path=path, error=error)]
+        return [], [TEXT["err_unreadable"][lang].format(path=source, error=error)]
     if not courses and not errors:
         errors.append(TEXT["err_empty"][lang])
     return courses, errors
