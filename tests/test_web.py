@@ -152,7 +152,8 @@ def test_pages_and_scripts_use_only_known_strings():
     used = set()
     for template in (WEB_DIR / "templates").glob("*.html"):
         text = template.read_text(encoding="utf-8")
-        used |= set(re.findall(r'data-i18n(?:-placeholder)?="(\w+)"', text)) | set(re.findall(r"\$t_(\w+)", text))
+        used |= set(re.findall(r'data-(?:i18n|i18n-placeholder|label)="(\w+)"', text))
+        used |= set(re.findall(r"\$t_(\w+)", text))
     for script in (WEB_DIR / "static").glob("*.js"):
         used |= set(re.findall(r'\bt\("(\w+)"', script.read_text(encoding="utf-8")))
     assert used and not used - set(i18n.STRINGS)

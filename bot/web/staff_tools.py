@@ -203,12 +203,12 @@ def as_text(tool: str, result: dict[str, Any], lang: str) -> str:
             if program["why"]:
                 lines.append(f"  {program['why']}")
             if program["next_deadline"]:
-                lines.append(f"  {options.TEXT['heading.next'][lang]}: {program['next_deadline']['text']}")
+                lines.append(f"  {i18n.text('opt_next', lang)}: {program['next_deadline']['text']}")
             if program["schools"]:
                 names = "; ".join(school["name"] for school in program["schools"])
-                lines.append(f"  {options.TEXT['heading.schools'][lang]}: {names}")
+                lines.append(f"  {i18n.text('opt_examples', lang)}: {names}")
         school = result["neighborhood_school"]
-        lines += ["", f"{options.TEXT['heading.neighborhood'][lang]}: {school['text']} {school['url']}"]
+        lines += ["", f"{i18n.text('opt_neighborhood', lang)}: {school['text']} {school['url']}"]
         if len(result["notes"]) > 1:
-            lines += ["", f"{options.TEXT['heading.notes'][lang]}:"] + [f"– {note}" for note in result["notes"][1:]]
+            lines += ["", f"{i18n.text('opt_notes', lang)}:"] + [f"– {note}" for note in result["notes"][1:]]
     return "\n".join(lines + _footer(result, lang))
