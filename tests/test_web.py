@@ -449,3 +449,22 @@ def test_staff_tools_unknown_tool_and_method(web):
     assert post_tool(web, "lottery", {}).status == 404
     wrong = web.get("/staff/api/tools/points", headers=bearer())
     assert wrong.status == 405 and wrong.json()["error"] == i18n.both("method_not_allowed")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_staff_page_has_the_three_tool_forms_in_its_language(web, lang):
+    page = web.get(f"/staff?lang={lang}").text
+    for form in ("points-form", "ag-form", "options-form"):
+        assert f'id="{form}"' in page
+    for key in ("points_title", "ag_title", "options_title", "points_button", "ag_csv_label", "options_zip"):
+        assert i18n.text(key, lang) in page.replace("&#x27;", "'"), key
+    assert page.count('role="status"') == 4  # the lookup's and each tool's, there before anything is said
+
+
+def test_pages_run_no_inline_script(web):
+    """The CSP allows only our own script files: every <script> either has a src or is JSON data."""
+    for path in ("/", "/staff"):
+        page = web.get(path).text
+        scripts = re.findall(r"<script\b([^>]*)>", page)
+        assert scripts and all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts), path
+        assert not re.search(r"\son[a-z]+=", page), path  # no inline event handlers either

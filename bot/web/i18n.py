@@ -32,9 +32,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "needs_javascript": {"en": "This chat needs JavaScript.", "es": "Este chat necesita JavaScript."},
     # the staff page
     "staff_title": {"en": "Camino: answer lookup for staff", "es": "Camino: consulta de respuestas para el personal"},
-    "staff_intro": {"en": "Find the checked answer to a family's question, in English and Spanish, to read or send.",
-                    "es": "Busque la respuesta verificada a la pregunta de una familia, en inglés y en español, "
-                          "para leerla o enviarla."},
+    "staff_intro": {"en": "Find the checked answer to a family's question, or work out their magnet points, A-G "
+                          "courses and options, in English and Spanish, to read or send.",
+                    "es": "Busque la respuesta verificada a la pregunta de una familia, o calcule sus puntos de "
+                          "magnet, cursos A-G y opciones, en inglés y en español, para leerlo o enviarlo."},
     "token_label": {"en": "Staff access code", "es": "Código de acceso del personal"},
     "token_button": {"en": "Continue", "es": "Continuar"},
     "token_wrong": {"en": "That access code is not right. Please try again.",
