@@ -401,3 +401,15 @@ def test_rules_file_is_sourced():
     assert all(course["area"] in data["areas"] for course in data["courses"])
     rules = load_rules()
     assert rules.find_course("algebra i").name == "Algebra 1" and rules.find_course("Earth Science") is None
+
+
+def test_pasted_csv_text_reads_like_the_file(tmp_path):
+    from bot.tools.ag_check import read_csv_text
+
+    text = "area;year;grade;course\na;9;B;\n\nc;10;D;Algebra 1\nz;9;A;\n"
+    path = tmp_path / "pasted.csv"
+    path.write_text(text, encoding="utf-8")
+    for lang in ("en", "es"):
+        assert read_csv_text(text, lang=lang) == read_csv(path, lang=lang)
+    rows, errors = read_csv_text("\ufeff" + text)
+    assert [r["row"] for r in rows] == [2, 4] and errors and errors[0].startswith("Row 5")

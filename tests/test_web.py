@@ -20,7 +20,7 @@ from yarl import URL
 
 from bot import config, servers
 from bot.web import app as web_app
-from bot.web import build, i18n
+from bot.web import build, i18n, staff_tools
 from bot.web.app import Settings, create_app
 from bot.web.staff import MAX_QUESTION_CHARS
 
@@ -158,7 +158,8 @@ def test_pages_and_scripts_use_only_known_strings():
     used = set()
     for template in (WEB_DIR / "templates").glob("*.html"):
         text = template.read_text(encoding="utf-8")
-        used |= set(re.findall(r'data-i18n(?:-placeholder)?="(\w+)"', text)) | set(re.findall(r"\$t_(\w+)", text))
+        used |= set(re.findall(r'data-(?:i18n|i18n-placeholder|label)="(\w+)"', text))
+        used |= set(re.findall(r"\$t_(\w+)", text))
     for script in (WEB_DIR / "static").glob("*.js"):
         used |= set(re.findall(r'\bt\("(\w+)"', script.read_text(encoding="utf-8")))
     assert used and not used - set(i18n.STRINGS)
@@ -332,3 +333,214 @@ def test_the_web_server_process_serves_and_logs_no_questions(tmp_path):
         process.wait(timeout=20)
     logged = log.read_text()
     assert "GET /staff/api/ask 403" in logged and "5551234" not in logged
+
+
+# --- the staff tools' API ----------------------------------------------------------------------------------
+
+RESIDENT = {"field": "resident", "choices": "phbao, overcrowded, none, unknown"}
+
+
+def post_tool(web, tool: str, body=None, headers=None, **kwargs) -> Reply:
+    return web.request(
+        "POST",
+        f"/staff/api/tools/{tool}",
+        headers=bearer() if headers is None else headers,
+        **({"json": body} if body is not None else {}),
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize("tool", ["points", "ag", "options"])
+def test_staff_tools_are_off_without_a_token(web_for, tool):
+    web = web_for(staff_token="")
+    for headers in ({}, bearer(""), bearer("anything")):
+        reply = post_tool(web, tool, {}, headers=headers)
+        assert reply.status == 403 and reply.json()["error"] == i18n.both("staff_off")
+
+
+@pytest.mark.parametrize("tool", ["points", "ag", "options"])
+@pytest.mark.parametrize("headers", [{}, bearer("wrong"), {"Authorization": TOKEN}, bearer(TOKEN + "x")])
+def test_staff_tools_need_the_token(web, tool, headers):
+    reply = post_tool(web, tool, {}, headers=headers)
+    assert reply.status == 401 and reply.headers["WWW-Authenticate"].startswith("Bearer")
+    assert reply.json()["error"] == i18n.both("token_required")
+
+
+def test_staff_points_in_both_languages(web):
+    from bot.tools.points import estimate
+
+    body = {
+        "waitlist_years": 2,
+        "matriculation": False,
+        "sibling": True,
+        "resident": "phbao",
+        "late": False,
+        "enrolled_in_magnet": False,
+    }
+    reply = post_tool(web, "points", body)
+    assert reply.status == 200 and reply.headers["Cache-Control"] == "no-store"
+    result = reply.json()
+    assert result["tool"] == "magnet_points" and set(result) == {"tool", "en", "es", "copy"}
+    assert result["en"] == estimate(**body, lang="en") and result["es"] == estimate(**body, lang="es")
+    assert result["en"]["total"] == result["es"]["total"] > 0
+    assert result["en"]["summary"] in result["copy"]["en"] and result["es"]["summary"] in result["copy"]["es"]
+    assert "Ciclo escolar" in result["copy"]["es"] and result["en"]["sources"][0] in result["copy"]["en"]
+    assert (
+        post_tool(web, "points", {"waitlist_years": "3"}).json()["en"]["total"] == estimate(waitlist_years=3)["total"]
+    )
+
+
+def test_staff_ag_check_from_rows_and_from_a_pasted_csv(web):
+    from bot.tools.ag_check import check
+
+    rows = [
+        {"area": "a", "year": 9, "grade": "B"},
+        {"area": "", "year": "", "grade": ""},
+        {"area": "c", "year": "10", "grade": "D", "course": "Algebra 1"},
+    ]
+    result = post_tool(web, "ag", {"courses": rows}).json()
+    expected = [
+        {"row": 1, "area": "a", "year": "9", "grade": "B"},
+        {"row": 3, "area": "c", "year": "10", "grade": "D", "course": "Algebra 1"},
+    ]
+    assert result["tool"] == "ag_check"
+    assert result["en"] == check(expected, lang="en") and result["es"] == check(expected, lang="es")
+    assert any(flag["kind"] == "d_grade" and flag["row"] == 3 for flag in result["en"]["flags"])
+    assert "Row 3" in result["copy"]["en"] and "Fila 3" in result["copy"]["es"]
+    pasted = post_tool(web, "ag", {"csv": "area;year;grade;course\na;9;B;\nc;10;D;Algebra 1\n"}).json()
+    assert pasted["en"]["summary"] == result["en"]["summary"] and pasted["es"]["areas"] == result["es"]["areas"]
+
+
+def test_staff_options_in_both_languages(kb, web):
+    import datetime as dt
+
+    from bot.tools.options import find_options
+
+    result = post_tool(
+        web,
+        "options",
+        {"grade": "k", "outside_lausd": False, "english_learner": True, "iep": False, "gate": False, "zip": "90011"},
+    ).json()
+    assert result["tool"] == "options"
+    expected = find_options(grade="K", zip_code="90011", english_learner=True, lang="es", today=dt.date.today())
+    assert result["es"]["programs"] == expected["programs"] and result["es"]["notes"] == expected["notes"]
+    assert [p["id"] for p in result["en"]["programs"]] == [p["id"] for p in result["es"]["programs"]]
+    assert (
+        result["en"]["notes"][0] in result["copy"]["en"]
+        and result["es"]["programs"][0]["name"] in (result["copy"]["es"])
+    )
+    outside = post_tool(web, "options", {"grade": "9", "outside_lausd": True}).json()
+    assert len(outside["en"]["programs"]) < len(post_tool(web, "options", {"grade": "9"}).json()["en"]["programs"])
+
+
+@pytest.mark.parametrize(
+    "tool,body,key,values",
+    [
+        ("points", [], "tool_not_an_object", {}),
+        ("points", "hello", "tool_not_an_object", {}),
+        ("points", {"waitlist_years": 21}, "tool_bad_years", {}),
+        ("points", {"waitlist_years": -1}, "tool_bad_years", {}),
+        ("points", {"waitlist_years": 2.5}, "tool_bad_years", {}),
+        ("points", {"waitlist_years": True}, "tool_bad_years", {}),
+        ("points", {"waitlist_years": "two"}, "tool_bad_years", {}),
+        ("points", {"waitlist_years": 10**40}, "tool_bad_years", {}),
+        ("points", {"sibling": "yes"}, "tool_not_yes_no", {"field": "sibling"}),
+        ("points", {"resident": "castle"}, "tool_bad_choice", RESIDENT),
+        ("points", {"resident": ["phbao"]}, "tool_bad_choice", RESIDENT),
+        (
+            "points",
+            {"siblings": True},
+            "tool_unknown_field",
+            {"field": "siblings", "allowed": ", ".join(staff_tools.POINTS_FIELDS)},
+        ),
+        ("ag", {}, "tool_no_courses", {}),
+        ("ag", {"courses": []}, "tool_no_courses", {}),
+        ("ag", {"courses": [{"area": "", "year": "", "grade": ""}]}, "tool_no_courses", {}),
+        ("ag", {"courses": "a,9,B"}, "tool_no_courses", {}),
+        ("ag", {"courses": [[1, 2]]}, "tool_bad_course_row", {"row": 1}),
+        ("ag", {"courses": [{"area": {"x": 1}, "year": 9, "grade": "A"}]}, "tool_not_text", {"field": "area"}),
+        (
+            "ag",
+            {"courses": [{"area": "a", "year": 9, "grade": "A", "teacher": "x"}]},
+            "tool_unknown_field",
+            {"field": "teacher", "allowed": ", ".join(staff_tools.AG_ROW_FIELDS)},
+        ),
+        ("ag", {"courses": [{"area": "a", "year": 9, "grade": "A\u0000"}]}, "tool_unreadable", {"field": "grade"}),
+        ("ag", {"courses": [{"area": "a", "year": 9, "grade": "A"}] * 81}, "tool_too_many_courses", {"max": 80}),
+        (
+            "ag",
+            {"courses": [{"area": "a", "year": 9, "grade": "A", "course": "x" * 121}]},
+            "tool_too_long",
+            {"field": "course", "max": 120},
+        ),
+        ("ag", {"csv": 42}, "tool_not_text", {"field": "csv"}),
+        ("options", {}, "tool_bad_grade", {}),
+        ("options", {"grade": "13"}, "tool_bad_grade", {}),
+        ("options", {"grade": True}, "tool_not_text", {"field": "grade"}),
+        ("options", {"grade": "5", "zip": "9001"}, "tool_bad_zip", {}),
+        ("options", {"grade": "5", "zip": "my house"}, "tool_bad_zip", {}),
+        ("options", {"grade": "5", "gate": 1}, "tool_not_yes_no", {"field": "gate"}),
+    ],
+)
+def test_staff_tools_bad_input_is_a_polite_400(kb, web, tool, body, key, values):
+    reply = post_tool(web, tool, body)
+    assert reply.status == 400, reply.text
+    assert reply.json()["error"] == i18n.both(key, **values)
+
+
+@pytest.mark.parametrize(
+    "rows,en,es",
+    [
+        ([{"area": "z", "year": 9, "grade": "A"}], "Row 1: ", "Fila 1: "),
+        ([{"area": "a", "year": 9, "grade": "A"}, {"area": "b", "year": 13, "grade": "A"}], "Row 2: ", "Fila 2: "),
+        ([{"area": "a", "year": 9, "grade": "Q"}], "Row 1: ", "Fila 1: "),
+    ],
+)
+def test_staff_ag_check_says_which_row_is_wrong_in_both_languages(web, rows, en, es):
+    error = post_tool(web, "ag", {"courses": rows}).json()["error"]
+    assert error["en"].startswith(en) and error["es"].startswith(es)
+
+
+@pytest.mark.parametrize("csv_text", ["nothing,useful\n1,2", "area,year,grade\n", "area,year,grade\nq,9,A"])
+def test_staff_ag_check_explains_a_bad_csv_in_both_languages(web, csv_text):
+    reply = post_tool(web, "ag", {"csv": csv_text})
+    assert reply.status == 400 and reply.json()["error"]["en"] != reply.json()["error"]["es"]
+
+
+@pytest.mark.parametrize("data", [b"", b"{", b"[" * 30000, b"\xff\xfe{}", b'{"grade": NaN', b"\x00"])
+def test_staff_tools_unreadable_bodies_are_a_polite_400(web, data):
+    reply = post_tool(web, "options", data=data)
+    assert reply.status == 400 and reply.json()["error"] == i18n.both("tool_not_json")
+
+
+def test_staff_tools_limit_the_request_size(web):
+    big = {"csv": "area,year,grade\n" + "a,9,A\n" * 6000}
+    reply = post_tool(web, "ag", big)
+    assert reply.status == 413 and reply.json()["error"] == i18n.both("too_large")
+    huge = post_tool(web, "ag", data=b"x" * (200 * 1024))
+    assert huge.status == 413 and huge.json()["error"] == i18n.both("too_large")
+
+
+def test_staff_tools_unknown_tool_and_method(web):
+    assert post_tool(web, "lottery", {}).status == 404
+    wrong = web.get("/staff/api/tools/points", headers=bearer())
+    assert wrong.status == 405 and wrong.json()["error"] == i18n.both("method_not_allowed")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_staff_page_has_the_three_tool_forms_in_its_language(web, lang):
+    page = web.get(f"/staff?lang={lang}").text
+    for form in ("points-form", "ag-form", "options-form"):
+        assert f'id="{form}"' in page
+    for key in ("points_title", "ag_title", "options_title", "points_button", "ag_csv_label", "options_zip"):
+        assert i18n.text(key, lang) in page.replace("&#x27;", "'"), key
+    assert page.count('role="status"') == 4  # the lookup's and each tool's, there before anything is said
+
+
+def test_pages_run_no_inline_script(web):
+    """The CSP allows only our own script files: every <script> either has a src or is JSON data."""
+    for path in ("/", "/staff"):
+        page = web.get(path).text
+        scripts = re.findall(r"<script\b([^>]*)>", page)
+        assert scripts and all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts), path
+        assert not re.search(r"\son[a-z]+=", page), path  # no inline event handlers either

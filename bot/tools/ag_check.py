@@ -756,7 +756,6 @@ def read_csv(
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The course rows of a CSV file (columns area, year, grade and optionally course; comma, semicolon or tab)
     and the problems found, each naming its spreadsheet row (the header is row 1), texts in `lang`."""
-    rules = rules or load_rules()
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -766,7 +765,15 @@ def read_csv(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")  # a spreadsheet saved as "CSV" on Windows
-    lines = text.splitlines()
+    return read_csv_text(text, lang=lang, rules=rules, source=str(path))
+
+
+def read_csv_text(
+    text: str, *, lang: str = "en", rules: Rules | None = None, source: str = "CSV"
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """As read_csv, from the text of a CSV (e.g. pasted on the staff page); `source` names it in errors."""
+    rules = rules or load_rules()
+    lines = text.lstrip("\ufeff").splitlines()
     header = lines[0] if lines else ""
     delimiter = max((",", ";", "\t"), key=header.count)
     reader = csv.reader(lines, delimiter=delimiter)
@@ -797,7 +804,7 @@ def read_csv(
                     }
                 )
     except csv.Error as error:
-        return [], [TEXT["err_unreadable"][lang].format(path=path, error=error)]
+        return [], [TEXT["err_unreadable"][lang].format(path=source, error=error)]
     if not courses and not errors:
         errors.append(TEXT["err_empty"][lang])
     return courses, errors

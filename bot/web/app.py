@@ -22,7 +22,7 @@ from aiohttp import web
 
 from bot import config
 from bot.language import LANGUAGES
-from bot.web import i18n, staff
+from bot.web import i18n, staff, staff_tools
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def error_response(request: web.Request, status: int, key: str, **values: object
     return web.Response(text=body, status=status, content_type="text/html")
 
 
-_STATUS_KEYS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+_STATUS_KEYS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
 @web.middleware
@@ -190,6 +190,31 @@ async def staff_ask(request: web.Request) -> web.Response:
     return web.json_response(result)
 
 
+async def staff_tool(request: web.Request) -> web.Response:
+    """POST /staff/api/tools/{points,ag,options}: a JSON body in, {"tool", "en", "es", "copy"} out."""
+    refusal = _staff_refusal(request, api=True)
+    if refusal is not None:
+        return refusal
+    tool = request.match_info["tool"]
+    if tool not in staff_tools.TOOLS:
+        return error_response(request, 404, "not_found")
+    if (request.content_length or 0) > staff_tools.MAX_BODY_BYTES:
+        return error_response(request, 413, "too_large")
+    raw = await request.read()  # aiohttp refuses (413) bodies over client_max_size as they arrive
+    if len(raw) > staff_tools.MAX_BODY_BYTES:
+        return error_response(request, 413, "too_large")
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return web.json_response({"error": i18n.both("tool_not_json")}, status=400)
+    try:
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(None, staff_tools.run, tool, body)
+    except staff_tools.BadInput as error:
+        return web.json_response({"error": error.messages}, status=400)
+    return web.json_response(result)
+
+
 async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
@@ -219,6 +244,7 @@ def create_app(settings: Settings | None = None, warm_up: bool = False) -> web.A
     app.router.add_get("/staff", staff_page)
     app.router.add_get("/staff/api/check", staff_check)
     app.router.add_get("/staff/api/ask", staff_ask)
+    app.router.add_post("/staff/api/tools/{tool}", staff_tool)
     app.router.add_static("/static/", STATIC_DIR)
     if VENDOR_DIR.is_dir():
         app.router.add_static("/vendor/", VENDOR_DIR)

@@ -27,6 +27,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "chat_subtitle": {"en": "School choices in LAUSD", "es": "Opciones escolares en LAUSD"},
     "placeholder": {"en": "Type your question…", "es": "Escriba su pregunta…"},
     "connecting": {"en": "Connecting…", "es": "Conectando…"},
+    "send": {"en": "Send", "es": "Enviar"},
+    "message_label": {"en": "Your question for Camino", "es": "Su pregunta para Camino"},
+    "conversation": {"en": "Conversation with Camino", "es": "Conversación con Camino"},
     "sources_for_year": {"en": "Sources ({as_of} school year):", "es": "Fuentes (ciclo escolar {as_of}):"},
     "chat_unavailable": {
         "en": f"The chat could not load. Please refresh the page, or call {PHONE}.",
@@ -36,9 +39,10 @@ STRINGS: dict[str, dict[str, str]] = {
     # the staff page
     "staff_title": {"en": "Camino: answer lookup for staff", "es": "Camino: consulta de respuestas para el personal"},
     "staff_intro": {
-        "en": "Find the checked answer to a family's question, in English and Spanish, to read or send.",
-        "es": "Busque la respuesta verificada a la pregunta de una familia, en inglés y en español, "
-        "para leerla o enviarla.",
+        "en": "Find the checked answer to a family's question, or work out their magnet points, A-G "
+        "courses and options, in English and Spanish, to read or send.",
+        "es": "Busque la respuesta verificada a la pregunta de una familia, o calcule sus puntos de "
+        "magnet, cursos A-G y opciones, en inglés y en español, para leerlo o enviarlo.",
     },
     "token_label": {"en": "Staff access code", "es": "Código de acceso del personal"},
     "token_button": {"en": "Continue", "es": "Continuar"},
@@ -66,6 +70,137 @@ STRINGS: dict[str, dict[str, str]] = {
     "copied": {"en": "Copied", "es": "Copiado"},
     "copy_failed": {"en": "Could not copy: select the text instead.", "es": "No se pudo copiar: seleccione el texto."},
     "other_matches": {"en": "Other matches", "es": "Otras coincidencias"},
+    # the staff page's tools
+    "tools_heading": {"en": "Tools", "es": "Herramientas"},
+    "tools_intro": {
+        "en": "Work it out with the family on the phone: each result comes in English and Spanish.",
+        "es": "Calcúlelo con la familia por teléfono: cada resultado sale en inglés y en español.",
+    },
+    "working": {"en": "Working…", "es": "Calculando…"},
+    "tool_done": {
+        "en": "The result is below, in English and Spanish.",
+        "es": "El resultado está abajo, en inglés y en español.",
+    },
+    "tool_result": {"en": "Result", "es": "Resultado"},
+    "choose": {"en": "Choose…", "es": "Elija…"},
+    "points_title": {"en": "Magnet points estimate", "es": "Cálculo de puntos de magnet"},
+    "points_years": {
+        "en": "Years on a magnet waiting list (on-time applications, 0-20)",
+        "es": "Años en una lista de espera de magnet (solicitudes a tiempo, 0-20)",
+    },
+    "points_matriculation": {
+        "en": "Finishing the top grade of a magnet, applying to a magnet at the next level",
+        "es": "Termina el último grado de una magnet y solicita una magnet del siguiente nivel",
+    },
+    "points_sibling": {
+        "en": "A brother or sister attends that magnet and will stay",
+        "es": "Un hermano o hermana asiste a esa magnet y seguirá ahí",
+    },
+    "points_resident": {"en": "Resident school", "es": "Escuela de residencia"},
+    "resident_phbao": {
+        "en": "PHBAO (Predominantly Hispanic, Black, Asian and Other non-Anglo)",
+        "es": "PHBAO (predominantemente hispana, afroamericana, asiática y otras no anglo)",
+    },
+    "resident_overcrowded": {"en": "On the District's overcrowded list", "es": "En la lista de sobrecupo del Distrito"},
+    "resident_none": {"en": "Neither", "es": "Ninguna de las dos"},
+    "resident_unknown": {"en": "The family doesn't know", "es": "La familia no lo sabe"},
+    "points_late": {"en": "The application is late", "es": "La solicitud es tardía"},
+    "points_enrolled": {"en": "Already enrolled in a magnet", "es": "Ya está inscrito en una magnet"},
+    "points_button": {"en": "Estimate points", "es": "Calcular puntos"},
+    "ag_title": {"en": "A-G course check", "es": "Revisión de cursos A-G"},
+    "ag_hint": {
+        "en": "One row per year-long course: subject area, grade level (9-12; 7 or 8 only for math or a "
+        "language) and letter grade; the course name is optional.",
+        "es": "Una fila por cada clase de todo el año: área, grado (9-12; 7 u 8 solo en matemáticas o "
+        "idiomas) y calificación; el nombre de la clase es opcional.",
+    },
+    "ag_rows": {"en": "The student's courses", "es": "Las clases del alumno"},
+    "ag_row": {"en": "Row", "es": "Fila"},
+    "ag_area": {"en": "Area", "es": "Área"},
+    "ag_year": {"en": "Grade level", "es": "Grado"},
+    "ag_grade": {"en": "Grade", "es": "Calificación"},
+    "ag_course": {"en": "Course (optional)", "es": "Clase (opcional)"},
+    "ag_cell": {"en": "Row {n}: {column}", "es": "Fila {n}: {column}"},
+    "ag_add_row": {"en": "Add a row", "es": "Agregar una fila"},
+    "ag_remove_row": {"en": "Remove row {n}", "es": "Quitar la fila {n}"},
+    "ag_remove": {"en": "Remove", "es": "Quitar"},
+    "ag_csv_label": {"en": "Or paste a CSV instead of the table", "es": "O pegue un CSV en lugar de la tabla"},
+    "ag_csv_hint": {
+        "en": "First line: area,year,grade,course (comma, semicolon or tab). When this box has text, "
+        "the table is not used.",
+        "es": "Primera línea: area,year,grade,course (coma, punto y coma o tabulador). Si este cuadro "
+        "tiene texto, no se usa la tabla.",
+    },
+    "ag_button": {"en": "Check courses", "es": "Revisar cursos"},
+    "area_a": {"en": "a) History", "es": "a) Historia"},
+    "area_b": {"en": "b) English", "es": "b) Inglés"},
+    "area_c": {"en": "c) Mathematics", "es": "c) Matemáticas"},
+    "area_d": {"en": "d) Laboratory science", "es": "d) Ciencias de laboratorio"},
+    "area_e": {"en": "e) Language other than English", "es": "e) Idioma distinto del inglés"},
+    "area_f": {"en": "f) Visual and performing arts", "es": "f) Artes visuales y escénicas"},
+    "area_g": {"en": "g) College-preparatory elective", "es": "g) Optativa de preparación universitaria"},
+    "grade_pass": {"en": "P (Pass)", "es": "P (Aprobado)"},
+    "options_title": {"en": "What the child can apply to", "es": "A qué puede solicitar el niño"},
+    "options_grade": {"en": "Grade next school year", "es": "Grado el próximo ciclo escolar"},
+    "grade_tk": {"en": "TK (transitional kindergarten)", "es": "TK (kínder de transición)"},
+    "grade_k": {"en": "K (kindergarten)", "es": "K (kínder)"},
+    "options_outside": {"en": "The family lives outside LAUSD", "es": "La familia vive fuera de LAUSD"},
+    "options_el": {"en": "English learner", "es": "Aprendiz de inglés"},
+    "options_iep": {"en": "Has an IEP", "es": "Tiene un IEP"},
+    "options_gate": {"en": "Identified GATE (gifted)", "es": "Identificado GATE (dotado)"},
+    "options_zip": {
+        "en": "Home ZIP code (optional: nearby examples first)",
+        "es": "Código postal del domicilio (opcional: primero los ejemplos cercanos)",
+    },
+    "options_button": {"en": "Find options", "es": "Buscar opciones"},
+    "tool_flags": {"en": "To look at", "es": "Para revisar"},
+    "opt_next": {"en": "Next date", "es": "Próxima fecha"},
+    "opt_examples": {"en": "Examples", "es": "Ejemplos"},
+    "opt_neighborhood": {"en": "Neighborhood school", "es": "Escuela de su zona"},
+    "opt_notes": {"en": "Notes", "es": "Notas"},
+    # the tools' errors (also in the staff API's JSON)
+    "tool_not_json": {"en": "The request must be JSON.", "es": "La solicitud debe ser JSON."},
+    "tool_not_an_object": {"en": "The request must be a JSON object.", "es": "La solicitud debe ser un objeto JSON."},
+    "tool_unknown_field": {
+        "en": 'Unknown field "{field}"; the fields are: {allowed}.',
+        "es": 'Campo desconocido "{field}"; los campos son: {allowed}.',
+    },
+    "tool_not_yes_no": {"en": '"{field}" must be true or false.', "es": '"{field}" debe ser true o false.'},
+    "tool_bad_choice": {"en": '"{field}" must be one of: {choices}.', "es": '"{field}" debe ser uno de: {choices}.'},
+    "tool_not_text": {"en": '"{field}" must be text.', "es": '"{field}" debe ser texto.'},
+    "tool_too_long": {
+        "en": '"{field}" must be under {max} characters.',
+        "es": '"{field}" debe tener menos de {max} caracteres.',
+    },
+    "tool_unreadable": {
+        "en": '"{field}" has characters that can\'t be read.',
+        "es": '"{field}" tiene caracteres que no se pueden leer.',
+    },
+    "tool_bad_years": {
+        "en": "Waiting-list years must be a whole number from 0 to 20.",
+        "es": "Los años en lista de espera deben ser un número entero del 0 al 20.",
+    },
+    "tool_no_courses": {
+        "en": "Please fill in at least one course row, or paste a CSV.",
+        "es": "Por favor llene al menos una fila de clase o pegue un CSV.",
+    },
+    "tool_too_many_courses": {
+        "en": "Please check at most {max} courses at a time.",
+        "es": "Por favor revise como máximo {max} clases a la vez.",
+    },
+    "tool_bad_course_row": {
+        "en": "Row {row} can't be read: each row has area, year, grade and optionally course.",
+        "es": "No se puede leer la fila {row}: cada fila lleva área, año, calificación y, si se quiere, la clase.",
+    },
+    "tool_bad_grade": {
+        "en": "Please choose the grade next school year: TK, K or 1-12.",
+        "es": "Por favor elija el grado del próximo ciclo escolar: TK, K o 1-12.",
+    },
+    "tool_bad_zip": {
+        "en": "The ZIP code must be 5 digits, like 90011 (or left empty).",
+        "es": "El código postal debe tener 5 dígitos, como 90011 (o dejarse vacío).",
+    },
+    "too_large": {"en": "The request is too large.", "es": "La solicitud es demasiado grande."},
     # answers and errors (also in the staff API's JSON)
     "no_match": {
         "en": f"No checked answer matches that question. Try other words, or refer the family to "

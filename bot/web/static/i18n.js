@@ -21,18 +21,23 @@
     return text;
   }
 
-  function apply() {
-    document.documentElement.lang = lang;
-    document.querySelectorAll("[data-i18n]").forEach(function (element) {
+  // The page's strings in its language, in `root`: the document or a cloned <template>.
+  function translate(root) {
+    root.querySelectorAll("[data-i18n]").forEach(function (element) {
       element.textContent = t(element.getAttribute("data-i18n"));
     });
-    document.querySelectorAll("[data-i18n-placeholder]").forEach(function (element) {
+    root.querySelectorAll("[data-i18n-placeholder]").forEach(function (element) {
       element.setAttribute("placeholder", t(element.getAttribute("data-i18n-placeholder")));
     });
+  }
+
+  function apply() {
+    document.documentElement.lang = lang;
+    translate(document);
     var other = document.getElementById("other-language");
     if (other) other.setAttribute("href", "?lang=" + (lang === "es" ? "en" : "es"));
   }
 
   apply();
-  window.CaminoI18n = { lang: lang, t: t };
+  window.CaminoI18n = { lang: lang, t: t, translate: translate };
 })();

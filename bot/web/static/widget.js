@@ -57,6 +57,37 @@
     ]);
   }
 
+  // rasa-webchat renders an icon-only send button, an unlabelled text box and a message list that screen
+  // readers don't announce. Its DOM is patched as it renders (and re-renders): names in the page language,
+  // the list a polite live region (role=log) that keyboard users can focus to scroll.
+  function setOnce(element, name, value) {
+    if (element && element.getAttribute(name) !== value) element.setAttribute(name, value);
+  }
+
+  function patchWidget(root) {
+    var send = root.querySelector(".rw-send");
+    setOnce(send, "aria-label", i18n.t("send"));
+    if (send) {
+      send.querySelectorAll("svg").forEach(function (icon) {
+        setOnce(icon, "aria-hidden", "true");
+        setOnce(icon, "focusable", "false");
+      });
+    }
+    setOnce(root.querySelector(".rw-new-message"), "aria-label", i18n.t("message_label"));
+    var log = root.querySelector(".rw-messages-container");
+    setOnce(log, "role", "log");
+    setOnce(log, "aria-live", "polite");
+    setOnce(log, "aria-relevant", "additions");
+    setOnce(log, "aria-label", i18n.t("conversation"));
+    setOnce(log, "tabindex", "0");
+  }
+
+  var mount = document.getElementById("webchat");
+  if (window.MutationObserver) {
+    new window.MutationObserver(function () { patchWidget(mount); })
+      .observe(mount, { childList: true, subtree: true });
+  }
+
   var socketUrl = body.getAttribute("data-socket-url") ||
     window.location.protocol + "//" + window.location.hostname + ":" + body.getAttribute("data-rasa-port");
 
@@ -76,5 +107,6 @@
     params: { storage: "session" },  // the conversation is forgotten when the tab closes (shared phones)
     customComponent: SourcesCard,
     customMessageDelay: function (text) { return Math.min(1200, Math.max(300, (text || "").length * 8)); }
-  }, document.getElementById("webchat"));
+  }, mount);
+  patchWidget(mount);
 })();
