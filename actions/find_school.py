@@ -14,7 +14,7 @@ from bot.knowledge import catalog_text
 from bot.knowledge.base import get_kb
 from bot.knowledge.catalog import topic_for
 from bot.knowledge.program_types import REGISTRY
-from bot.knowledge.school_answer import about_school
+from bot.knowledge.school_answer import about_school, program_named_in
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class ActionFindSchool(Action):
         named = _entity(tracker, "school")
         matches = catalog.find(named, limit=1) if named else []
         school = matches[0].school if matches else catalog.mentioned_in(text)
-        program = REGISTRY.by_entity(program_type) if program_type else None
+        program = REGISTRY.by_entity(program_type or program_named_in(text))
         if school is not None and program is not None:  # "does Hillcrest Drive have a magnet?": yes / not listed
             reply = about_school(school, program, lang)
             dispatcher.utter_message(response=reply.response, **reply.params)

@@ -216,13 +216,16 @@ BUTTON_PAYLOAD = re.compile(r"^\s*/\w+(\{.*\})?\s*$", re.DOTALL)
 def decide(text: str, current: str | None = None, metadata_lang: object = None, first_turn: bool = False) -> Decision:
     """The language to answer this message in. A tapped button (a `/intent{...}` payload) is not text the
     family wrote: it keeps the conversation's language."""
-    if BUTTON_PAYLOAD.match(text or "") and normalize_code(current):
-        return Decision(normalize_code(current) or DEFAULT, "button")
+    current = normalize_code(current)
+    from_metadata = normalize_code(metadata_lang)
+    if BUTTON_PAYLOAD.match(text or ""):
+        # the widget's first payload follows the browser; later taps keep the conversation's language
+        if first_turn and from_metadata:
+            return Decision(from_metadata, "metadata")
+        return Decision(current or from_metadata or DEFAULT, "button")
     requested = explicit_request(text or "")
     if requested:
         return Decision(requested, "explicit")
-    current = normalize_code(current)
-    from_metadata = normalize_code(metadata_lang)
     if first_turn and from_metadata:
         return Decision(from_metadata, "metadata")
     detected = clear_language(text or "")

@@ -114,3 +114,8 @@ def test_helpers():
 @pytest.mark.parametrize("current", ["en", "es"])
 def test_a_tapped_button_keeps_the_conversation_language(payload, current):
     assert decide(payload, current=current).lang == current
+
+
+def test_the_widgets_first_payload_follows_the_browser_language():
+    assert decide("/greet", current="en", metadata_lang="es-MX", first_turn=True).lang == "es"
+    assert decide("/greet", current="es", metadata_lang="en", first_turn=False).lang == "es"

@@ -67,3 +67,30 @@ def test_an_unknown_school_is_said_plainly_without_a_payload(small_kb, dispatche
     tracker = tracker_for("Is Springfield Elementary a community school?", intent="ask_community_schools")
     ActionAnswerQuestion().run(dispatcher, tracker, domain)
     assert [m.get("response") for m in dispatcher.messages] == ["utter_school_not_found"] and payloads(dispatcher) == []
+
+
+@pytest.mark.parametrize(
+    "text,entity",
+    [
+        ("does Hillcrest Drive have a magnet?", "magnet"),
+        ("¿Dorsey tiene programa de lenguaje dual?", "dual_language"),
+        ("is Balboa a gifted magnet", "gifted_magnet"),
+        ("¿Monroe es escuela comunitaria?", "community_school"),
+        ("where is Dorsey?", None),
+    ],
+)
+def test_the_program_a_catalog_question_names_in_words(text, entity):
+    from bot.knowledge.school_answer import program_named_in
+
+    assert program_named_in(text) == entity
+
+
+def test_catalog_question_without_entity_still_says_not_listed(small_kb, dispatcher, tracker_for, domain):
+    from actions.find_school import ActionFindSchool
+
+    tracker = tracker_for(
+        "does Hawkins have a magnet?", intent="find_school", entities=[{"entity": "school", "value": "Hawkins"}]
+    )
+    ActionFindSchool().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == "utter_school_not_listed"
+    assert payloads(dispatcher)[0]["topic"] == "magnet_programs"

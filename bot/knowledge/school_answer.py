@@ -73,6 +73,29 @@ _NOT_NAMES = {
 }
 
 
+# The program a catalog question names when the NLU found no `program_type` entity (checked in order:
+# "gifted magnet" before "magnet"). Values are entity values of knowledge/program_types.yml.
+PROGRAM_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (entity, re.compile(pattern, re.IGNORECASE))
+    for entity, pattern in (
+        ("gifted_magnet", r"\bgifted\b|\bdotad[oa]s?\b|high ability|alta capacidad"),
+        ("magnet", r"\bmagnets?\b"),
+        ("charter", r"\bch[aá]rters?\b"),
+        ("community_school", r"community school|escuela comunitaria|\bcomunitaria\b"),
+        ("dual_language", r"dual language|lenguaje dual|\bbiling(?:ual|[uü]e)\b|\binmersi[oó]n\b|immersion"),
+        ("sas", r"\bsas\b|advanced studies|estudios avanzados"),
+        ("pilot", r"\bpilot\b|\bpiloto\b"),
+        ("heet", r"\bheet\b"),
+        ("pwt", r"\bpwt\b|permits? with transportation"),
+    )
+)
+
+
+def program_named_in(text: str) -> str | None:
+    """The `program_type` entity value a message names in words, or None."""
+    return next((entity for entity, pattern in PROGRAM_WORDS if pattern.search(text or "")), None)
+
+
 @dataclass(frozen=True)
 class SchoolReply:
     response: str  # domain.yml response to send
