@@ -35,11 +35,10 @@ from sanic import Blueprint, Sanic, response
 from socketio import AsyncServer
 
 from bot import config
-from bot.inputs import for_nlu
+from bot.inputs import channel_metadata, for_nlu
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_METADATA = ("language",)
 _SESSION_ID = re.compile(r"^([0-9a-f]{32})\.([0-9a-f]{32})$")
 
 
@@ -108,11 +107,9 @@ def _metadata(data: dict, key: str) -> dict:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             value = None
-    if not isinstance(value, dict):
-        return {}
-    return {name: value[name] for name in ALLOWED_METADATA if isinstance(value.get(name), str)}
+    return channel_metadata(value)
 
 
 async def _maybe_await(result: Any) -> None:
