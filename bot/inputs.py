@@ -39,7 +39,12 @@ PAYLOAD = re.compile(r"/(\w{1,64})(\{.*\})?", re.DOTALL)
 
 def clean_text(raw: object) -> str:
     """A string without control characters or lone surrogates, at most MAX_TEXT_CHARS long."""
-    text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
+    if isinstance(raw, str):
+        text = raw
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        text = str(raw)
+    else:  # None, a list, a (deep) dict: not a message
+        text = ""
     text = SURROGATES.sub("\ufffd", text[: MAX_TEXT_CHARS * 2])
     return CONTROL_CHARS.sub(" ", text)[:MAX_TEXT_CHARS]
 

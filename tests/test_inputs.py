@@ -83,3 +83,11 @@ def test_what_a_channel_received_is_remembered_for_the_log_filter():
     logs.forget_all()
     for_nlu("a question nobody else would write")
     assert logs.scrub("Parsed 'a question nobody else would write'") == "Parsed '[text]'"
+
+
+def test_structures_are_not_messages():
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    assert for_nlu(deep) == BAD_INPUT and for_nlu({"a": 1}) == BAD_INPUT and for_nlu(True) == BAD_INPUT
+    assert for_nlu(12345) == "12345"

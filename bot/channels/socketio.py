@@ -175,9 +175,11 @@ class CaminoSocketIOInput(SocketIOInput):
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: Any = None) -> None:
             session_id = self.sessions.get(sid)
-            if session_id is None or not isinstance(data, dict):
-                logger.warning("socket.io message before session_request (or not an object): ignored")
+            if session_id is None:
+                logger.warning("socket.io message before session_request: ignored")
                 return
+            if not isinstance(data, dict):  # not the widget's shape: answered as an unreadable message
+                data = {}
             if data.get("session_id") not in (None, session_id):
                 logger.info("socket.io message names another session id: answered in its own session")
             message = UserMessage(

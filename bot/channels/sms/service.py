@@ -1,9 +1,8 @@
 """One inbound SMS/WhatsApp message to the one text that answers it, independent of Twilio and Rasa.
 
 In order: a retried MessageSid (from the same sender) gets the reply it already got; STOP/HELP/START
-keywords are answered here (an opted-out number gets nothing but the answer to START or HELP); a bare "2" after a
-numbered list
-becomes that choice's payload; everything else goes to the bot as bot.inputs makes it (an empty,
+keywords are answered here (an opted-out number gets nothing but the answer to START or HELP); a bare "2"
+after a numbered list becomes that choice's payload; everything else goes to the bot as bot.inputs makes it (an empty,
 emoji-only or media-only message becomes the `bad_input` intent, which the bot answers politely). The
 bot has `timeout` seconds (Twilio waits 15) before the family is asked to write again. Nothing logged
 here names a number or repeats a message.
