@@ -8,7 +8,7 @@ Every channel (REST, socket.io, SMS/WhatsApp) calls for_nlu(), the one entry poi
   the `/bad_input` intent (a polite "please write your question" reply) instead of a guess, and a
   thumbs-up or similar becomes `/affirm`;
 - a `/intent{...}` payload (a button, or typed by a user) is kept only for an intent of the domain, with
-  only the domain's entities and short scalar values; any other `/word` is ordinary text.
+  only the domain's entities (and the tools' `value`) with short scalar values; any other `/word` is ordinary text.
 
 channel_metadata() reduces what a client sends as metadata to the one field the bot reads, the
 language, as "en" or "es".
@@ -35,6 +35,7 @@ POSITIVE_EMOJI = set("👍👌✅🙂😊😀😃🙏❤👏✔")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SURROGATES = re.compile("[\ud800-\udfff]")
 PAYLOAD = re.compile(r"/(\w{1,64})(\{.*\})?", re.DOTALL)
+OWN_KEYS = frozenset({"value"})  # what the tools' buttons send: /tool_choice{"value": "..."} (bot/tools/flow.py)
 
 
 def clean_text(raw: object) -> str:
@@ -94,7 +95,7 @@ def payload(text: str) -> str | None:
     if isinstance(parsed, dict):
         for name, value in parsed.items():
             clean = _entity_value(value)
-            if name in entities and clean is not None and len(kept) < MAX_ENTITIES:
+            if (name in entities or name in OWN_KEYS) and clean is not None and len(kept) < MAX_ENTITIES:
                 kept[name] = clean
     return f"/{intent}" + (json.dumps(kept, ensure_ascii=False) if kept else "")
 

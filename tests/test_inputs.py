@@ -44,6 +44,8 @@ def test_lone_surrogates_and_control_characters_are_replaced():
         ('/ask_gate{"school": "' + "x" * 500 + '"}', "/ask_gate"),
         ('/ask_gate{"school": "Dorsey"}', '/ask_gate{"school": "Dorsey"}'),
         ('/ask_gate{"grade": 5}', '/ask_gate{"grade": 5}'),
+        ('/tool_choice{"value": "late"}', '/tool_choice{"value": "late"}'),  # the tools' buttons
+        ('/tool_choice{"value": {"$gt": ""}}', "/tool_choice"),
         ('/ask_gate{"grade": NaN}', "/ask_gate"),
         ("/ask_gate" + "{" * 5000 + "}" * 5000, None),  # deep JSON: cut to MAX_TEXT_CHARS, still safe
     ],
