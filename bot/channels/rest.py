@@ -31,7 +31,9 @@ def _body(request: Request) -> dict[str, Any]:
 
 
 def namespaced_sender(raw: object) -> str:
-    sender = str(raw if raw not in (None, "") else "default")[:MAX_SENDER_CHARS]
+    """`rest:<id>`; an id that is not a string or a number (a list, a deep dict) is "default"."""
+    usable = isinstance(raw, (str, int)) and not isinstance(raw, bool) and raw != ""
+    sender = str(raw if usable else "default")[:MAX_SENDER_CHARS]
     return SENDER_PREFIX + CONTROL_CHARS.sub("", sender)
 
 
@@ -47,7 +49,8 @@ class RestInput(RasaRestInput):
         raw = _body(req).get("message")
         text = for_nlu(raw)
         if text != raw:
-            logger.info("rest message normalized (length %d -> %d)", len(str(raw or "")), len(text))
+            length = len(raw) if isinstance(raw, str) else -1  # -1: not a string at all
+            logger.info("rest message normalized (length %d -> %d)", length, len(text))
         return text
 
     def _extract_input_channel(self, req: Request) -> str:
