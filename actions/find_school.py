@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -12,31 +13,46 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.tracker_view import language
 from bot.knowledge import catalog_text
 from bot.knowledge.base import get_kb
-from bot.knowledge.catalog import topic_for
+from bot.knowledge.catalog import Catalog, topic_for
+from bot.knowledge.files import School
 from bot.knowledge.program_types import REGISTRY
 from bot.knowledge.school_answer import about_school, program_named_in
 
 logger = logging.getLogger(__name__)
 
 
+MATCH_TIMEOUT_S = 3.0
+MAX_NAME_CHARS = 100
+
+
 def _entity(tracker: Tracker, name: str) -> str | None:
     value = next(tracker.get_latest_entity_values(name), None)
-    return str(value) if value else None
+    return str(value)[:MAX_NAME_CHARS] if isinstance(value, (str, int, float)) and value else None
+
+
+def _school_named(catalog: Catalog, named: str | None, text: str) -> School | None:
+    matches = catalog.find(named[:MAX_NAME_CHARS], limit=1) if named else []
+    return matches[0].school if matches else catalog.mentioned_in(text)
 
 
 class ActionFindSchool(Action):
     def name(self) -> str:
         return "action_find_school"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         kb = get_kb()
         catalog = kb.catalog
         lang = language(tracker)
         text = (tracker.latest_message or {}).get("text") or ""
         program_type = _entity(tracker, "program_type")
         named = _entity(tracker, "school")
-        matches = catalog.find(named, limit=1) if named else []
-        school = matches[0].school if matches else catalog.mentioned_in(text)
+        try:  # fuzzy name matching is CPU work: in a thread, bounded, so other families are not kept waiting
+            school = await asyncio.wait_for(
+                asyncio.get_running_loop().run_in_executor(None, _school_named, catalog, named, text), MATCH_TIMEOUT_S
+            )
+        except asyncio.TimeoutError:
+            logger.warning("school-name matching took over %.0f s: no school named", MATCH_TIMEOUT_S)
+            school = None
         program = REGISTRY.by_entity(program_type or program_named_in(text))
         if school is not None and program is not None:  # "does Hillcrest Drive have a magnet?": yes / not listed
             reply = about_school(school, program, lang)

@@ -289,10 +289,13 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    from bot.retention import purge
+    from bot.retention import purge_all
 
-    removed = purge(args.days)
-    print(f"removed {removed} conversation(s) idle for more than {args.days} days")
+    removed = purge_all(args.days)
+    print(
+        f"removed {removed['conversations']} conversation(s) idle for more than {args.days} days, "
+        f"{removed['sms_replies']} remembered SMS repl(ies) past their day, {removed['logs']} old log file(s)"
+    )
     return 0
 
 
@@ -386,6 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import os
+
+    os.umask(0o077)  # the state dir's files (stores, secrets, logs, pids) are the owner's only
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     return args.func(args)

@@ -8,6 +8,7 @@ cached, so a changed environment (a test, a subprocess) is seen at once.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -24,9 +25,9 @@ def state_dir() -> Path:
 
 
 def ensure_state_dir() -> Path:
-    """The state dir, created if it is missing."""
+    """The state dir, created if it is missing; only its owner may enter it (mode 700)."""
     path = state_dir()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
@@ -97,6 +98,17 @@ def actions_port() -> int:
     return int(os.environ.get("ACTIONS_PORT", "5055"))
 
 
+def actions_host() -> str:
+    """The interface the action server listens on (only Rasa calls it, with actions_token())."""
+    return os.environ.get("CAMINO_ACTIONS_HOST", "127.0.0.1")
+
+
+def actions_token() -> str:
+    """The shared token Rasa sends the action server on every call (endpoints*.yml, X-Camino-Token):
+    CAMINO_ACTIONS_TOKEN, else one generated once per installation (state dir, mode 600)."""
+    return os.environ.get("CAMINO_ACTIONS_TOKEN", "") or _installation_secret("actions_token")
+
+
 def web_port() -> int:
     return int(os.environ.get("WEB_PORT", "8080"))
 
@@ -106,17 +118,25 @@ def ready_timeout() -> float:
     return float(os.environ.get("CAMINO_READY_TIMEOUT", "300"))
 
 
-def cors_origins() -> str:
-    """Origins allowed to call the Rasa server's REST channel from a browser (Rasa's --cors)."""
-    return os.environ.get("CAMINO_CORS_ORIGINS", "http://localhost:*")
+_EXACT_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
-def allowed_origins() -> list[str]:
+def cors_origins(of_web_port: int | None = None) -> list[str]:
+    """Origins allowed to call the Rasa server's REST channel from a browser (Rasa's --cors): exact origins
+    only, CAMINO_CORS_ORIGINS (comma-separated) else the socket.io ones. Anything that is not a plain
+    scheme://host[:port] (a pattern such as `http://localhost:*`, which Sanic-CORS would read as an
+    unanchored regular expression) is dropped."""
+    configured = [o.strip().rstrip("/") for o in os.environ.get("CAMINO_CORS_ORIGINS", "").split(",") if o.strip()]
+    return [origin for origin in configured or allowed_origins(of_web_port) if _EXACT_ORIGIN.match(origin)]
+
+
+def allowed_origins(of_web_port: int | None = None) -> list[str]:
     """Browser origins that may open the socket.io channel: CAMINO_ALLOWED_ORIGINS (comma-separated),
     else the web server's own (http://localhost:WEB_PORT and http://127.0.0.1:WEB_PORT)."""
     configured = os.environ.get("CAMINO_ALLOWED_ORIGINS", "")
     origins = [o.strip().rstrip("/") for o in configured.split(",") if o.strip()]
-    return origins or [f"http://{host}:{web_port()}" for host in ("localhost", "127.0.0.1")]
+    port = of_web_port or web_port()
+    return origins or [f"http://{host}:{port}" for host in ("localhost", "127.0.0.1")]
 
 
 def socket_url() -> str:
@@ -148,9 +168,14 @@ def sender_secret() -> bytes:
     configured = os.environ.get("CAMINO_SENDER_SECRET", "")
     if configured:
         return configured.encode()
-    path = ensure_state_dir() / "sender_secret"
+    return _installation_secret("sender_secret").encode()
+
+
+def _installation_secret(name: str) -> str:
+    """A random secret created once in the state dir (mode 600) and kept."""
+    path = ensure_state_dir() / name
     if not path.exists():
-        draft = path.with_name(f".sender_secret.{os.getpid()}")
+        draft = path.with_name(f".{name}.{os.getpid()}")
         fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as file:
             file.write(secrets.token_hex(32))
@@ -160,4 +185,4 @@ def sender_secret() -> bytes:
             pass
         finally:
             draft.unlink(missing_ok=True)
-    return path.read_text().strip().encode()
+    return path.read_text().strip()

@@ -1,16 +1,23 @@
 """Retention: conversations are kept only as long as a family may come back to them (30 days by default).
 
 Rasa's SQL tracker store never forgets; `camino purge` deletes whole conversations whose last event is
-older than the retention period, so no partial conversation is left behind.
+older than the retention period, so no partial conversation is left behind, the SMS replies remembered
+by MessageSid past their day, and rotated logs older than the retention period. The web server runs it
+once a day by itself (run_daily); it stays a command.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 
 from sqlalchemy import create_engine, text
 
-from bot import config
+from bot import config, logs
+
+logger = logging.getLogger(__name__)
+DAY_S = 86400
 
 DEFAULT_DAYS = 30
 
@@ -35,3 +42,27 @@ def purge(days: int = DEFAULT_DAYS, url: str | None = None, now: float | None = 
             return len(stale)
     finally:
         engine.dispose()
+
+
+def purge_all(days: int = DEFAULT_DAYS) -> dict[str, int]:
+    """Everything past retention: conversations, remembered SMS replies, rotated logs; counts by kind."""
+    from bot.channels.sms.state import SmsState
+
+    state = SmsState()
+    try:
+        replies = state.forget_old_replies()
+    finally:
+        state.engine.dispose()
+    return {"conversations": purge(days), "sms_replies": replies, "logs": logs.remove_old(days)}
+
+
+async def run_daily(days: int = DEFAULT_DAYS, every: float = DAY_S) -> None:
+    """purge_all() now and then every `every` seconds, off the event loop, for as long as the server runs."""
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            counts = await loop.run_in_executor(None, purge_all, days)
+            logger.info("retention: removed %s", ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+        except Exception as error:  # a store that is down: try again tomorrow
+            logger.error("retention purge failed: %s", type(error).__name__)
+        await asyncio.sleep(every)

@@ -20,9 +20,11 @@ from pathlib import Path
 import requests
 
 from bot import config
-from bot.training import rasa_env, rasa_executable
+from bot.serve import RASA_MAX_REQUEST_BYTES
+from bot.training import rasa_env
 
 HEALTHCHECK_SENDER = "camino-healthcheck"
+SERVE = [sys.executable, "-m", "bot.serve"]  # private, rotated logging first (bot.logs), then the server
 
 
 @dataclass
@@ -44,14 +46,26 @@ def server_env(ports: Ports) -> dict[str, str]:
     env["WEB_PORT"] = str(ports.web)  # the default allowed socket.io origins are the web server's
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(config.ROOT), env.get("PYTHONPATH")]))
     env.update(config.production_settings())  # endpoints.production.yml reads them (with our defaults)
+    env["CAMINO_ACTIONS_TOKEN"] = config.actions_token()  # endpoints*.yml send it; the action server checks it
+    env["SANIC_REQUEST_MAX_SIZE"] = str(RASA_MAX_REQUEST_BYTES)  # Sanic reads it (the action server sets its own)
     return env
 
 
 def commands(model: Path, ports: Ports) -> dict[str, list[str]]:
     return {
-        "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.actions)],
+        "actions": [
+            *SERVE,
+            "actions",
+            "--actions",
+            "actions",
+            "--host",
+            config.actions_host(),
+            "--port",
+            str(ports.actions),
+        ],
         "rasa": [
-            rasa_executable(),
+            *SERVE,
+            "rasa",
             "run",
             "--model",
             str(model),
@@ -64,7 +78,7 @@ def commands(model: Path, ports: Ports) -> dict[str, list[str]]:
             "--interface",
             config.host(),
             "--cors",
-            config.cors_origins(),
+            *config.cors_origins(ports.web),
         ],
         "web": [sys.executable, "-m", "bot.web", "--host", config.host(), "--port", str(ports.web)],
     }
@@ -75,7 +89,9 @@ def start(model: Path, ports: Ports, log_dir: Path, detach: bool) -> dict[str, s
     env = server_env(ports)
     processes = {}
     for name, command in commands(model, ports).items():
-        with open(log_dir / f"{name}.log", "ab") as log:  # the child has its own copy of the descriptor
+        # Each server writes its own rotated, scrubbed <name>.log (bot.logs); <name>.out keeps only what
+        # bypasses Python (a crash before logging is set up), fresh at every start.
+        with open(log_dir / f"{name}.out", "wb") as log:  # the child has its own copy of the descriptor
             processes[name] = subprocess.Popen(
                 command,
                 cwd=config.ROOT,

@@ -77,6 +77,16 @@ def serve(channel: TwilioInput, bot: StubBot):
     test_mode, Sanic.test_mode = Sanic.test_mode, True  # lets several apps start in one process
     app = Sanic(f"twilio_test_{uuid.uuid4().hex}")
     app.blueprint(channel.blueprint(bot), url_prefix=f"/webhooks/{channel.url_prefix()}")
+    try:
+        with serve_app(app) as url:
+            yield url
+    finally:
+        Sanic.test_mode = test_mode
+
+
+@contextlib.contextmanager
+def serve_app(app):
+    """A Sanic app on a free port, in a thread with its own event loop."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     loop = asyncio.new_event_loop()
@@ -101,7 +111,6 @@ def serve(channel: TwilioInput, bot: StubBot):
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         sock.close()
-        Sanic.test_mode = test_mode
 
 
 def twilio_form(body: str, from_: str = NUMBER, sid: str | None = None, **extra: str) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 They run on the small fixture knowledge base (tests/fixtures/kb), never on the real content."""
 
+import asyncio
+
 import pytest
 from rasa_sdk.events import SlotSet
 
@@ -117,7 +119,7 @@ class TestFindSchool:
             intent="find_school",
             entities=[{"entity": "school", "value": "Dorsey"}, {"entity": "program_type", "value": "community_school"}],
         )
-        events = ActionFindSchool().run(dispatcher, tracker, domain)
+        events = asyncio.run(ActionFindSchool().run(dispatcher, tracker, domain))
         message = dispatcher.messages[0]
         assert message["response"] == "utter_school_is_program" and "community school" in message["kinds"]
         assert payloads(dispatcher)[0]["answer"]["topic"] == "community_schools"
@@ -130,7 +132,7 @@ class TestFindSchool:
             slots={"language": "es"},
             entities=[{"entity": "program_type", "value": "community_school"}],
         )
-        ActionFindSchool().run(dispatcher, tracker, domain)
+        asyncio.run(ActionFindSchool().run(dispatcher, tracker, domain))
         message = dispatcher.messages[0]
         assert message["response"] == "utter_school_list" and message["kind"] == "Escuelas comunitarias"
         assert int(message["count"]) == 3
@@ -146,7 +148,7 @@ class TestFindSchool:
         tracker = tracker_for(
             "is Hogwarts a magnet", intent="find_school", entities=[{"entity": "school", "value": "Hogwarts"}]
         )
-        ActionFindSchool().run(dispatcher, tracker, domain)
+        asyncio.run(ActionFindSchool().run(dispatcher, tracker, domain))
         assert responses(dispatcher) == ["utter_school_not_found"] and payloads(dispatcher) == []
 
 

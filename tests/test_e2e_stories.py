@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import config
 from bot.training import latest_model, rasa_env
 
 pytestmark = pytest.mark.e2e
@@ -16,7 +17,10 @@ def test_end_to_end_stories(running_bot, tmp_path):
     env = rasa_env()
     env["ACTIONS_PORT"] = str(running_bot["actions_port"])
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{running_bot["actions_port"]}/webhook"\n')
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{running_bot["actions_port"]}/webhook"\n'
+        f'  headers:\n    X-Camino-Token: "{config.actions_token()}"\n'
+    )
     rasa = str(Path(sys.executable).with_name("rasa"))
     result = subprocess.run(
         [

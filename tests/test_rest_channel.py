@@ -9,6 +9,10 @@ def test_senders_are_namespaced_and_bounded():
     assert namespaced_sender(None) == "rest:default"
     assert len(namespaced_sender("x" * 10_000)) == len("rest:") + 128
     assert "\x00" not in namespaced_sender("a\x00b")
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    assert namespaced_sender(deep) == namespaced_sender({"a": 1}) == "rest:default"  # never a RecursionError
 
 
 def test_text_is_cleaned_and_capped():

@@ -2,6 +2,8 @@
 (unit tests on tests/fixtures/kb's small catalog; the issue's own examples on the real catalog are in
 test_knowledge_content.py)."""
 
+import asyncio
+
 import pytest
 
 from actions.answer_question import ActionAnswerQuestion
@@ -91,6 +93,6 @@ def test_catalog_question_without_entity_still_says_not_listed(small_kb, dispatc
     tracker = tracker_for(
         "does Hawkins have a magnet?", intent="find_school", entities=[{"entity": "school", "value": "Hawkins"}]
     )
-    ActionFindSchool().run(dispatcher, tracker, domain)
+    asyncio.run(ActionFindSchool().run(dispatcher, tracker, domain))
     assert dispatcher.messages[0]["response"] == "utter_school_not_listed"
     assert payloads(dispatcher)[0]["topic"] == "magnet_programs"

@@ -311,8 +311,9 @@ def test_the_web_server_process_serves_and_logs_no_questions(tmp_path):
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "STAFF_TOKEN"}
-    log = tmp_path / "web.log"
-    with open(log, "wb") as out:
+    env["CAMINO_STATE_DIR"] = str(tmp_path)
+    log = tmp_path / "logs" / "web.log"  # bot.logs: the server writes its own scrubbed, rotated log
+    with open(tmp_path / "web.out", "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "bot.web", "--port", str(port)],
             cwd=config.ROOT,
@@ -323,7 +324,7 @@ def test_the_web_server_process_serves_and_logs_no_questions(tmp_path):
     try:
         deadline = time.monotonic() + 60
         while not servers.web_answers(port):
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "web.out").read_text()
             time.sleep(0.2)
         refused = requests.get(f"http://127.0.0.1:{port}/staff/api/ask?q=my-phone-is-5551234", timeout=10)
         assert refused.status_code == 403  # STAFF_TOKEN unset: fail closed

@@ -178,13 +178,14 @@ def test_message_text_is_normalized_like_every_channel(wired, raw, text):
 
 
 @pytest.mark.parametrize("data", ["just text", None, ["list"], {"message": "hi", "customData": "{not json"}])
-def test_odd_messages_are_ignored_or_tolerated(wired, data):
+def test_odd_messages_are_ignored_before_a_session_and_answered_after(wired, data):
     channel, fire, recorder, messages = wired
     fire("user_uttered", "sid-x", {"message": "before any session_request"})
     assert messages == []
     fire("session_request", "sid-x", {})
     fire("user_uttered", "sid-x", data)
-    assert all(m.metadata == {} for m in messages) and len(messages) == (1 if isinstance(data, dict) else 0)
+    assert all(m.metadata == {} for m in messages) and len(messages) == 1
+    assert messages[0].text == ("hi" if isinstance(data, dict) else "/bad_input")  # never a silent turn
 
 
 def test_disconnect_forgets_the_socket(wired):

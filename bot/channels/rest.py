@@ -14,13 +14,12 @@ from typing import Any
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic.request import Request
 
-from bot.inputs import CONTROL_CHARS, for_nlu
+from bot.inputs import CONTROL_CHARS, channel_metadata, for_nlu
 
 logger = logging.getLogger(__name__)
 
 SENDER_PREFIX = "rest:"
 MAX_SENDER_CHARS = 128
-ALLOWED_METADATA = ("language",)
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -32,7 +31,9 @@ def _body(request: Request) -> dict[str, Any]:
 
 
 def namespaced_sender(raw: object) -> str:
-    sender = str(raw if raw not in (None, "") else "default")[:MAX_SENDER_CHARS]
+    """`rest:<id>`; an id that is not a string or a number (a list, a deep dict) is "default"."""
+    usable = isinstance(raw, (str, int)) and not isinstance(raw, bool) and raw != ""
+    sender = str(raw if usable else "default")[:MAX_SENDER_CHARS]
     return SENDER_PREFIX + CONTROL_CHARS.sub("", sender)
 
 
@@ -48,18 +49,12 @@ class RestInput(RasaRestInput):
         raw = _body(req).get("message")
         text = for_nlu(raw)
         if text != raw:
-            logger.info(
-                "rest message normalized (length %d -> %s)",
-                len(str(raw or "")),
-                text if text.startswith("/") else len(text),
-            )
+            length = len(raw) if isinstance(raw, str) else -1  # -1: not a string at all
+            logger.info("rest message normalized (length %d -> %d)", length, len(text))
         return text
 
     def _extract_input_channel(self, req: Request) -> str:
         return self.name()
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
-        metadata = _body(request).get("metadata")
-        if not isinstance(metadata, dict):
-            return None
-        return {k: metadata[k] for k in ALLOWED_METADATA if isinstance(metadata.get(k), str)}
+        return channel_metadata(_body(request).get("metadata")) or None

@@ -35,11 +35,10 @@ from sanic import Blueprint, Sanic, response
 from socketio import AsyncServer
 
 from bot import config
-from bot.inputs import for_nlu
+from bot.inputs import channel_metadata, for_nlu
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_METADATA = ("language",)
 _SESSION_ID = re.compile(r"^([0-9a-f]{32})\.([0-9a-f]{32})$")
 
 
@@ -108,11 +107,9 @@ def _metadata(data: dict, key: str) -> dict:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             value = None
-    if not isinstance(value, dict):
-        return {}
-    return {name: value[name] for name in ALLOWED_METADATA if isinstance(value.get(name), str)}
+    return channel_metadata(value)
 
 
 async def _maybe_await(result: Any) -> None:
@@ -178,9 +175,11 @@ class CaminoSocketIOInput(SocketIOInput):
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: Any = None) -> None:
             session_id = self.sessions.get(sid)
-            if session_id is None or not isinstance(data, dict):
-                logger.warning("socket.io message before session_request (or not an object): ignored")
+            if session_id is None:
+                logger.warning("socket.io message before session_request: ignored")
                 return
+            if not isinstance(data, dict):  # not the widget's shape: answered as an unreadable message
+                data = {}
             if data.get("session_id") not in (None, session_id):
                 logger.info("socket.io message names another session id: answered in its own session")
             message = UserMessage(

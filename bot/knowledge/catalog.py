@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from bot.knowledge.files import School
@@ -98,13 +99,31 @@ def distinctive(text: str) -> list[str]:
     return [w for w in words(text) if w not in GENERIC]
 
 
+@lru_cache(maxsize=65536)
+def _best_ratio(word: str, name: tuple[str, ...], floor: float = 0.8) -> float:
+    """The best difflib ratio of `word` against the words of a name, or 0 when none reaches `floor` (cheap
+    upper bounds skip most comparisons; only ratios at or above `floor` count). Cached: a long message
+    repeats its words across windows."""
+    if word in name:
+        return 1.0
+    best = 0.0
+    for candidate in name:
+        if 2 * min(len(word), len(candidate)) < floor * (len(word) + len(candidate)):
+            continue  # difflib's real_quick_ratio, without building a matcher
+        matcher = difflib.SequenceMatcher(None, word, candidate)
+        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+            continue
+        best = max(best, matcher.ratio())
+    return best if best >= floor else 0.0
+
+
 def _similarity(query: list[str], name: list[str]) -> float:
     """Share of the query's distinctive words found (exactly or nearly) in the name."""
     if not query or not name:
         return 0.0
     found = 0.0
     for word in query:
-        best = max(difflib.SequenceMatcher(None, word, candidate).ratio() for candidate in name)
+        best = _best_ratio(word, tuple(name))
         found += 1.0 if best >= 0.99 else (best if best >= 0.8 else 0.0)
     coverage = found / len(query)
     # Prefer names that are mostly made of what was typed ("Dorsey" over "Dorsey Miller Prep Academy").
@@ -220,12 +239,18 @@ class Catalog:
         return self._identifying
 
     def mentioned_in(self, text: str) -> School | None:
-        """A school named anywhere in a free-text question ("is dorsey a community school?")."""
-        tokens = distinctive(text)
+        """A school named anywhere in a free-text question ("is dorsey a community school?"); bounded work:
+        only the first MAX_NAMED_TOKENS distinctive words, each distinct window looked up once."""
+        tokens = distinctive(text)[:MAX_NAMED_TOKENS]
         best: Match | None = None
+        seen: set[str] = set()
         for size in (3, 2, 1):
             for start in range(0, max(0, len(tokens) - size + 1)):
-                for match in self.find(" ".join(tokens[start : start + size]), limit=1):
+                window = " ".join(tokens[start : start + size])
+                if window in seen:
+                    continue
+                seen.add(window)
+                for match in self.find(window, limit=1):
                     if best is None or match.score > best.score:
                         best = match
             if best and best.score >= 0.95:

@@ -8,7 +8,7 @@ import logging
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from bot import config
+from bot import config, logs
 from bot.web.app import create_app
 
 
@@ -24,9 +24,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=config.web_port())
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.setup("web")
     web.run_app(
-        create_app(warm_up=True),
+        create_app(warm_up=True, purge_daily=True),
         host=args.host,
         port=args.port,
         access_log_class=PathOnlyAccessLogger,

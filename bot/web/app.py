@@ -232,7 +232,16 @@ async def _warm_up(app: web.Application) -> None:
     asyncio.get_running_loop().run_in_executor(None, warm)
 
 
-def create_app(settings: Settings | None = None, warm_up: bool = False) -> web.Application:
+async def _retention(app: web.Application):
+    """`camino purge` once a day for as long as the server runs (the long-running process that is ours)."""
+    from bot.retention import run_daily
+
+    task = asyncio.ensure_future(run_daily())
+    yield
+    task.cancel()
+
+
+def create_app(settings: Settings | None = None, warm_up: bool = False, purge_daily: bool = False) -> web.Application:
     app = web.Application(
         middlewares=[security_headers, errors],
         client_max_size=64 * 1024,
@@ -253,4 +262,6 @@ def create_app(settings: Settings | None = None, warm_up: bool = False) -> web.A
     if warm_up:
         # aiohttp 3.9 declares its signals in aiosignal's pre-1.4 generic form, which aiosignal 1.4 reads differently
         app.on_startup.append(_warm_up)  # type: ignore[arg-type]
+    if purge_daily:
+        app.cleanup_ctx.append(_retention)
     return app

@@ -1,8 +1,8 @@
 """One inbound SMS/WhatsApp message to the one text that answers it, independent of Twilio and Rasa.
 
-In order: a retried MessageSid gets the reply it already got; STOP/HELP/START keywords are answered here
-(an opted-out number gets nothing but the answer to START or HELP); a bare "2" after a numbered list
-becomes that choice's payload; everything else goes to the bot as bot.inputs makes it (an empty,
+In order: a retried MessageSid (from the same sender) gets the reply it already got; STOP/HELP/START
+keywords are answered here (an opted-out number gets nothing but the answer to START or HELP); a bare "2"
+after a numbered list becomes that choice's payload; everything else goes to the bot as bot.inputs makes it (an empty,
 emoji-only or media-only message becomes the `bad_input` intent, which the bot answers politely). The
 bot has `timeout` seconds (Twilio waits 15) before the family is asked to write again. Nothing logged
 here names a number or repeats a message.
@@ -11,6 +11,7 @@ here names a number or repeats a message.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -53,29 +54,31 @@ class SmsService:
         self._background: set[asyncio.Task] = set()
 
     async def reply_once(self, inbound: Inbound) -> str:
-        """The reply to `inbound` ("" for none); a MessageSid seen before gets the same reply again."""
-        sid = inbound.message_sid
-        if not sid:
+        """The reply to `inbound` ("" for none); a MessageSid seen before from the same sender gets the same
+        reply again (keyed by both: another number naming that Sid gets its own answer, never this one)."""
+        sender = sms_input.parse_sender(inbound.from_)
+        if not inbound.message_sid or sender is None:
             return await self.reply(inbound)
-        earlier = self.state.reply_for(sid)
+        key = reply_key(inbound.message_sid, sender)
+        earlier = self.state.reply_for(key)
         if earlier is not None:
-            logger.info("twilio retry of %s: same reply, bot not asked again", sid)
+            logger.info("twilio retry for %s: same reply, bot not asked again", _short(sender))
             return earlier
-        if sid in self._in_flight:
-            logger.info("twilio retry of %s while it is answered: waiting for that reply", sid)
-            return await asyncio.shield(self._in_flight[sid])
+        if key in self._in_flight:
+            logger.info("twilio retry for %s while it is answered: waiting for that reply", _short(sender))
+            return await asyncio.shield(self._in_flight[key])
         future = asyncio.get_running_loop().create_future()
-        self._in_flight[sid] = future
+        self._in_flight[key] = future
         try:
             body = await self.reply(inbound)
-            self.state.remember_reply(sid, body)
+            self.state.remember_reply(key, body)
             future.set_result(body)
             return body
         except BaseException:
             future.set_result(say("error"))
             raise
         finally:
-            del self._in_flight[sid]
+            del self._in_flight[key]
 
     async def reply(self, inbound: Inbound) -> str:
         sender = sms_input.parse_sender(inbound.from_)
@@ -144,6 +147,11 @@ class SmsService:
         self._background.discard(task)
         if not task.cancelled() and task.exception() is not None:
             logger.debug("bot turn ended with %s", type(task.exception()).__name__)
+
+
+def reply_key(message_sid: str, sender: Sender) -> str:
+    """What a remembered reply is filed under: the MessageSid and the (hashed) sender together, hashed."""
+    return hashlib.sha256(f"{sender.sender_id}\0{message_sid}".encode()).hexdigest()
 
 
 def _short(sender: Sender) -> str:

@@ -2,8 +2,8 @@
 
 - opt-outs, by the keyed hash of the number (STOP on either channel stops both);
 - per conversation (sender id), the choices the last reply numbered and the language it was in;
-- per Twilio MessageSid, the reply already given, so a retried webhook gets the same answer without
-  running the bot again (kept for a day).
+- per Twilio MessageSid and sender (hashed together), the reply already given, so a retried webhook gets
+  the same answer without running the bot again (kept for a day).
 
 No phone number and no message from a family is stored here. The store is a SQLite file in the state
 dir unless CAMINO_TWILIO_DB_URL names another SQLAlchemy URL (several Rasa servers must share one).
@@ -91,7 +91,10 @@ class SmsState:
         return row.body if row and row.created_at > datetime.utcnow() - REPLY_TTL else None
 
     def remember_reply(self, message_sid: str, body: str) -> None:
-        now = datetime.utcnow()
+        self.forget_old_replies()
+        self._put(replies, message_sid, body=body, created_at=datetime.utcnow())
+
+    def forget_old_replies(self) -> int:
+        """Delete the replies past REPLY_TTL; returns how many."""
         with self.engine.begin() as db:
-            db.execute(delete(replies).where(replies.c.created_at < now - REPLY_TTL))
-        self._put(replies, message_sid, body=body, created_at=now)
+            return db.execute(delete(replies).where(replies.c.created_at < datetime.utcnow() - REPLY_TTL)).rowcount
