@@ -77,7 +77,8 @@ http {{
   proxy_max_temp_file_size 0;
   proxy_buffers 16 16k;
 
-  map $http_upgrade $connection_upgrade {{ default upgrade; "" close; }}
+  # websocket upgrades pass; other requests keep their upstream connection alive
+  map $http_upgrade $connection_upgrade {{ default upgrade; "" ""; }}
   # Sticky socket.io: the route cookie if the client has one, else a fresh random one (set below).
   map $cookie_{ROUTE_COOKIE} $camino_route {{ "" $request_id; default $cookie_{ROUTE_COOKIE}; }}
   map $cookie_{ROUTE_COOKIE} $camino_route_cookie {{
@@ -87,6 +88,7 @@ http {{
 
   upstream rasa {{
 {rasa_servers}
+    keepalive 16;
   }}
   upstream rasa_sticky {{
     hash $camino_route consistent;
@@ -94,6 +96,7 @@ http {{
   }}
   upstream web {{
     server 127.0.0.1:{ports.web};
+    keepalive 8;
   }}
 
   server {{
@@ -102,23 +105,22 @@ http {{
     proxy_set_header Host $http_host;
     proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
     proxy_set_header X-Forwarded-Proto $scheme;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $connection_upgrade;
+    # (no location sets proxy_set_header: one would drop all of these there)
     proxy_read_timeout 60s;
     proxy_next_upstream error timeout;
 
     location /socket.io/ {{
       proxy_pass http://rasa_sticky;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection $connection_upgrade;
       proxy_read_timeout 120s;
       add_header Set-Cookie $camino_route_cookie;
     }}
     location /webhooks/ {{
       proxy_pass http://rasa;
-      proxy_set_header Connection "";
     }}
     location / {{
       proxy_pass http://web;
-      proxy_set_header Connection "";
     }}
   }}
 }}
