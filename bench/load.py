@@ -102,12 +102,22 @@ def main() -> int:
         print("requests per replica (nginx access log):")
         for kind, counter in sorted(upstream_counts(cluster, since).items()):
             print(f"  {kind:9} " + ", ".join(f"{addr} {n}" for addr, n in sorted(counter.items())))
+        # A turn is saved after its last message is sent: give the last turns a moment (bounded) to land.
+        settle_start = time.time()
         figures = check_events(cluster, conversations)
+        while figures["complete"] < len(conversations) and time.time() - settle_start < 20:
+            time.sleep(1)
+            figures = check_events(cluster, conversations)
+        print(f"(events settled {time.time() - settle_start:.1f} s after the last reply)")
         print(
             "PostgreSQL events: "
             + ", ".join(f"{name} {value}" for name, value in figures.items())
             + f" (of {len(conversations)} conversations)"
         )
+        from traffic import PROBLEMS
+
+        for problem in PROBLEMS:
+            print(f"  incomplete: {problem}")
         ok = (
             outcomes.get("answered", 0) == len(turns)
             and figures["complete"] == len(conversations)

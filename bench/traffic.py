@@ -188,6 +188,7 @@ def check_events(cluster, conversations: list[Conversation]) -> dict[str, int]:
     conversation whose stored turns are not in the order sent; extra: stored turns that got no answer
     (a polite or failed turn that still left an event)."""
     stored = stored_user_texts(cluster, [c.sender_id for c in conversations])
+    PROBLEMS.clear()
     figures = {"conversations": len(conversations), "complete": 0, "lost": 0, "duplicated": 0, "out_of_order": 0}
     figures["extra"] = 0
     for conversation in conversations:
@@ -207,7 +208,12 @@ def check_events(cluster, conversations: list[Conversation]) -> dict[str, int]:
         figures["out_of_order"] += 0 if in_order else 1
         if texts == answered and in_order:
             figures["complete"] += 1
+        elif len(PROBLEMS) < 6:
+            PROBLEMS.append(f"{conversation.channel} {conversation.lang}: answered {answered}, stored {texts}")
     return figures
+
+
+PROBLEMS: list[str] = []  # a few incomplete conversations, for the report
 
 
 def _is_subsequence(items: list[str], sequence: list[str]) -> bool:
