@@ -9,7 +9,7 @@ CAMINO   := $(BIN)/camino
 NPM_STAMP := node_modules/.camino-installed
 WIDGET   := bot/web/vendor/webchat.js
 
-.PHONY: help venv assets browser kb train run up down shell lint test test-fast validate lock eval-nlu eval-heldout clean
+.PHONY: help venv assets browser nginx kb train run up up-cluster down shell lint test test-fast validate lock eval-nlu eval-heldout clean
 
 help:
 	@echo "make run          - set up, build the knowledge store, train if needed, serve (Ctrl-C stops)"
@@ -17,6 +17,7 @@ help:
 	@echo "make test-fast    - the suite without the end-to-end tests (no model needed)"
 	@echo "make lint         - ruff (lint and format check) and mypy"
 	@echo "make up / down    - start in the background (returns when it answers) / stop what up started"
+	@echo "make up-cluster   - production profile: 2 Rasa replicas behind nginx (REPLICAS=n), returns when it answers"
 	@echo "make shell        - talk to the bot in the terminal (servers started by make up)"
 	@echo "make validate     - check the knowledge files and the Rasa training data"
 	@echo "make kb           - validate the knowledge files and build the knowledge store"
@@ -24,6 +25,7 @@ help:
 	@echo "make venv         - create .venv from requirements.lock (every other target does it when needed)"
 	@echo "make assets       - install the chat widget (npm ci) and copy it into bot/web/vendor/"
 	@echo "make browser      - install Chromium and chromedriver for the browser tests (root with apt), if missing"
+	@echo "make nginx        - install nginx for up-cluster and the cluster tests (root with apt), if missing"
 	@echo "make lock         - regenerate requirements.lock from requirements.in"
 	@echo "make eval-nlu     - NLU cross-validation (figures printed)"
 	@echo "make eval-heldout - held-out questions against the running assistant (figures printed)"
@@ -65,6 +67,15 @@ browser:
 	    || echo "could not install chromium: the browser tests will be skipped"; \
 	else echo "chromium/chromedriver missing (apt-get install chromium chromium-driver): browser tests will skip"; fi
 
+# up-cluster and the cluster tests put the Rasa replicas behind nginx; install it when missing (root with apt).
+nginx:
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing nginx for up-cluster and the cluster tests"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } \
+	    || echo "could not install nginx: the cluster tests will be skipped"; \
+	else echo "nginx missing (apt-get install nginx): up-cluster will refuse, the cluster tests will skip"; fi
+
 kb: $(STAMP)
 	$(CAMINO) kb build
 
@@ -76,6 +87,10 @@ run: $(STAMP) $(WIDGET)
 
 up: $(STAMP) $(WIDGET)
 	$(CAMINO) up
+
+REPLICAS ?= 2
+up-cluster: $(STAMP) $(WIDGET) nginx
+	CAMINO_PROFILE=production $(CAMINO) up-cluster --replicas $(REPLICAS)
 
 down:
 	@if [ -x $(CAMINO) ]; then $(CAMINO) down; else echo "nothing to stop (no venv)"; fi
@@ -93,7 +108,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint $(WIDGET) browser
+test: lint $(WIDGET) browser nginx
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 test-fast: $(STAMP)

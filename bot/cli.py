@@ -181,6 +181,20 @@ def _prepare():
     return ensure_model()
 
 
+def _preflight() -> None:
+    """The production profile's pre-flight (bot/preflight.py): exits with the message on a problem."""
+    if not config.production():
+        return
+    from bot.preflight import PreflightError, check_production
+
+    try:
+        for done in check_production():
+            print(done, flush=True)
+    except PreflightError as error:
+        print(f"error: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+
+
 def _ports():
     from bot.servers import Ports
 
@@ -201,6 +215,7 @@ def _print_urls(ports) -> None:
 def _run(args: argparse.Namespace) -> int:
     from bot import servers
 
+    _preflight()
     model = _prepare()
     ports = _ports()
     log_dir = config.state_dir() / "logs"
@@ -229,6 +244,7 @@ def _up(args: argparse.Namespace) -> int:
 
     if servers.recorded():
         servers.stop_recorded()
+    _preflight()
     model = _prepare()
     ports = _ports()
     log_dir = config.state_dir() / "logs"
@@ -242,6 +258,59 @@ def _up(args: argparse.Namespace) -> int:
         return 1
     _print_urls(ports)
     print("`make down` stops it.")
+    return 0
+
+
+def _up_cluster(args: argparse.Namespace) -> int:
+    from bot import cluster, servers
+
+    if not config.production():
+        print(
+            "error: up-cluster needs CAMINO_PROFILE=production: the replicas share the PostgreSQL tracker store "
+            "and the Redis lock store (`make up-cluster` sets it)",
+            file=sys.stderr,
+        )
+        return 2
+    if args.replicas < 1:
+        print("error: --replicas must be at least 1", file=sys.stderr)
+        return 2
+    nginx = cluster.nginx_available()
+    if not nginx:
+        print(
+            "error: nginx is not installed (apt-get install nginx; `make up-cluster` does it as root)", file=sys.stderr
+        )
+        return 2
+    if servers.recorded():
+        servers.stop_recorded()
+    _preflight()
+    model = _prepare()
+    ports = cluster.cluster_ports(args.replicas)
+    log_dir = config.state_dir() / "logs"
+    try:
+        processes = cluster.start(model, ports, log_dir, nginx)
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    servers.record(
+        processes,
+        {"rasa": ports.proxy, "proxy": ports.proxy, "actions": ports.actions, "web": ports.web, "replicas": ports.rasa},
+    )
+    try:
+        cluster.wait_until_ready(ports, processes)
+    except (RuntimeError, TimeoutError) as error:
+        servers.stop_recorded()
+        print(f"error: {error} (logs in {log_dir})", file=sys.stderr)
+        return 1
+    print(
+        f"Camino is answering through nginx at http://{config.host()}:{ports.proxy}/ "
+        f"({args.replicas} Rasa replica(s) on ports {', '.join(map(str, ports.rasa))}):\n"
+        f"  REST:      http://127.0.0.1:{ports.proxy}/webhooks/rest/webhook\n"
+        f"  socket.io: http://127.0.0.1:{ports.proxy}/socket.io (sticky)\n"
+        f"  widget:    http://127.0.0.1:{ports.proxy}/\n"
+        f"  health:    http://127.0.0.1:{ports.proxy}/healthz\n"
+        "`make down` stops it.",
+        flush=True,
+    )
     return 0
 
 
@@ -345,7 +414,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(func=_train)
     sub.add_parser("run", help="serve in the foreground; Ctrl-C stops").set_defaults(func=_run)
     sub.add_parser("up", help="serve in the background; returns once it answers").set_defaults(func=_up)
-    sub.add_parser("down", help="stop what `up` started").set_defaults(func=_down)
+    cluster = sub.add_parser(
+        "up-cluster", help="N Rasa replicas behind nginx (production profile); returns once it answers"
+    )
+    cluster.add_argument("--replicas", type=int, default=2)
+    cluster.set_defaults(func=_up_cluster)
+    sub.add_parser("down", help="stop what `up` or `up-cluster` started").set_defaults(func=_down)
     sub.add_parser("shell", help="talk to the running assistant").set_defaults(func=_shell)
     purge = sub.add_parser("purge", help="delete conversations idle for longer than the retention period")
     purge.add_argument("--days", type=int, default=30)

@@ -41,8 +41,9 @@ def knowledge_dir() -> Path:
 
 
 def database_url() -> str:
-    """SQLAlchemy URL of the knowledge store: a SQLite file unless CAMINO_DB_URL names another."""
-    return os.environ.get("CAMINO_DB_URL") or _state_sqlite("knowledge.db")
+    """SQLAlchemy URL of the knowledge store: CAMINO_DB_URL, else the production profile's PostgreSQL
+    database (the tracker store's), else a SQLite file in the state dir."""
+    return os.environ.get("CAMINO_DB_URL") or (tracker_store_url() if production() else _state_sqlite("knowledge.db"))
 
 
 def models_dir() -> Path:
@@ -67,19 +68,27 @@ def production_settings() -> dict[str, str]:
     }
 
 
+def postgres_url(database: str | None = None) -> str:
+    """A SQLAlchemy URL for a database on the production profile's PostgreSQL server (default: CAMINO_PG_DB)."""
+    from urllib.parse import quote
+
+    pg = production_settings()
+    password = pg["CAMINO_PG_PASSWORD"]
+    auth = quote(pg["CAMINO_PG_USER"], safe="") + (f":{quote(password, safe='')}" if password else "")
+    name = database or pg["CAMINO_PG_DB"]
+    return f"postgresql://{auth}@{pg['CAMINO_PG_HOST']}:{pg['CAMINO_PG_PORT']}/{name}"
+
+
 def tracker_store_url() -> str:
     """The tracker store of the active profile (endpoints.yml / endpoints.production.yml)."""
-    if production():
-        pg = production_settings()
-        password = pg["CAMINO_PG_PASSWORD"]
-        auth = pg["CAMINO_PG_USER"] + (f":{password}" if password else "")
-        return f"postgresql://{auth}@{pg['CAMINO_PG_HOST']}:{pg['CAMINO_PG_PORT']}/{pg['CAMINO_PG_DB']}"
-    return _state_sqlite("tracker.db")
+    return postgres_url() if production() else _state_sqlite("tracker.db")
 
 
 def twilio_db_url() -> str:
-    """Where the SMS/WhatsApp channel keeps opt-outs, numbered choices and replies by MessageSid."""
-    return os.environ.get("CAMINO_TWILIO_DB_URL") or _state_sqlite("twilio.db")
+    """Where the SMS/WhatsApp channel keeps opt-outs, numbered choices and replies by MessageSid:
+    CAMINO_TWILIO_DB_URL, else the production profile's PostgreSQL database (its tables are named
+    twilio_*), else a SQLite file in the state dir."""
+    return os.environ.get("CAMINO_TWILIO_DB_URL") or (postgres_url() if production() else _state_sqlite("twilio.db"))
 
 
 # ------------------------------------------------------------------------------------------ servers
@@ -111,6 +120,16 @@ def actions_token() -> str:
 
 def web_port() -> int:
     return int(os.environ.get("WEB_PORT", "8080"))
+
+
+def proxy_port() -> int:
+    """`camino up-cluster`: the port nginx listens on (widget page, REST, socket.io, Twilio webhook)."""
+    return int(os.environ.get("CAMINO_PROXY_PORT", "8088"))
+
+
+def nginx_executable() -> str:
+    """`camino up-cluster`: the nginx binary (Debian's package: /usr/sbin/nginx)."""
+    return os.environ.get("CAMINO_NGINX", "") or "nginx"
 
 
 def ready_timeout() -> float:

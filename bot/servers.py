@@ -51,6 +51,27 @@ def server_env(ports: Ports) -> dict[str, str]:
     return env
 
 
+def rasa_command(model: Path, port: int, web_port: int | None = None) -> list[str]:
+    """One Rasa server (a replica of the cluster, or the only one), through bot.serve's scrubbed logging."""
+    return [
+        *SERVE,
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints_file()),
+        "--credentials",
+        str(config.ROOT / "credentials.yml"),
+        "--port",
+        str(port),
+        "--interface",
+        config.host(),
+        "--cors",
+        *config.cors_origins(web_port),
+    ]
+
+
 def commands(model: Path, ports: Ports) -> dict[str, list[str]]:
     return {
         "actions": [
@@ -63,23 +84,7 @@ def commands(model: Path, ports: Ports) -> dict[str, list[str]]:
             "--port",
             str(ports.actions),
         ],
-        "rasa": [
-            *SERVE,
-            "rasa",
-            "run",
-            "--model",
-            str(model),
-            "--endpoints",
-            str(endpoints_file()),
-            "--credentials",
-            str(config.ROOT / "credentials.yml"),
-            "--port",
-            str(ports.rasa),
-            "--interface",
-            config.host(),
-            "--cors",
-            *config.cors_origins(ports.web),
-        ],
+        "rasa": rasa_command(model, ports.rasa, ports.web),
         "web": [sys.executable, "-m", "bot.web", "--host", config.host(), "--port", str(ports.web)],
     }
 
@@ -118,8 +123,17 @@ def answers_end_to_end(port: int) -> bool:
 
 
 def web_answers(port: int) -> bool:
+    """True once the web server answers its /healthz (whatever it says about the other servers)."""
     try:
-        return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok
+        return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code in (200, 503)
+    except requests.RequestException:
+        return False
+
+
+def healthy(port: int) -> bool:
+    """True when the web server's /healthz says every server it depends on is up (200)."""
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).ok
     except requests.RequestException:
         return False
 
@@ -132,7 +146,7 @@ def wait_until_ready(ports: Ports, processes: dict[str, subprocess.Popen], timeo
         for name, process in processes.items():
             if process.poll() is not None:
                 raise RuntimeError(f"the {name} server exited with code {process.returncode}; see its log")
-        if answers_end_to_end(ports.rasa) and web_answers(ports.web):
+        if answers_end_to_end(ports.rasa) and healthy(ports.web):
             return
         time.sleep(2)
     raise TimeoutError(f"the assistant did not answer within {timeout:.0f} s")
@@ -155,17 +169,13 @@ def _pid_file() -> Path:
     return config.state_dir() / "run" / "servers.json"
 
 
-def record(processes: dict[str, subprocess.Popen], ports: Ports) -> None:
+def record(processes: dict[str, subprocess.Popen], ports: Ports | dict) -> None:
+    """Writes the ids of what was started (and its ports: `rasa` is where REST answers) for `down`."""
     path = _pid_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps(
-            {
-                "pids": {n: p.pid for n, p in processes.items()},
-                "ports": {"rasa": ports.rasa, "actions": ports.actions, "web": ports.web},
-            }
-        )
-    )
+    if isinstance(ports, Ports):
+        ports = {"rasa": ports.rasa, "actions": ports.actions, "web": ports.web}
+    path.write_text(json.dumps({"pids": {n: p.pid for n, p in processes.items()}, "ports": ports}))
 
 
 def recorded() -> dict | None:

@@ -14,6 +14,7 @@ from typing import Any
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic.request import Request
 
+from bot.channels.guard import guarded
 from bot.inputs import CONTROL_CHARS, channel_metadata, for_nlu
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,9 @@ class RestInput(RasaRestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    def blueprint(self, on_new_message):
+        return super().blueprint(guarded(on_new_message, self.name()))  # a failed turn: a polite reply
 
     async def _extract_sender(self, req: Request) -> str | None:
         return namespaced_sender(_body(req).get("sender"))

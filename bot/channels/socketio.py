@@ -35,6 +35,7 @@ from sanic import Blueprint, Sanic, response
 from socketio import AsyncServer
 
 from bot import config
+from bot.channels.guard import guarded
 from bot.inputs import channel_metadata, for_nlu
 
 logger = logging.getLogger(__name__)
@@ -135,6 +136,7 @@ class CaminoSocketIOInput(SocketIOInput):
         return CaminoSocketIOOutput(self.sio, self.bot_message_evt) if self.sio else super().get_output_channel()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = guarded(on_new_message, self.name())  # a failed turn: a polite reply
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.origin_check)
         self.sio = sio
         socketio_webhook = _SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)

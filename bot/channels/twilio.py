@@ -21,6 +21,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot import config
+from bot.channels.guard import guarded
 from bot.channels.sms.inbound import sender_secret
 from bot.channels.sms.service import REPLY_TIMEOUT_S, Inbound, SmsService
 from bot.channels.sms.state import SmsState
@@ -104,6 +105,8 @@ class TwilioInput(InputChannel):
         return False
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = guarded(on_new_message, self.name())  # a failed turn: a polite reply
+
         async def ask_bot(text: str, sender_id: str, metadata: dict) -> list[dict[str, Any]]:
             collector = TwilioCollector()
             await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=metadata))

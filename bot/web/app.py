@@ -40,10 +40,20 @@ class Settings:
     staff_token: str = ""  # empty: the staff page and API refuse everything
     rasa_port: int = 5005
     socket_url: str = ""  # where browsers reach Rasa's socket.io; empty: this host, port rasa_port
+    # /healthz checks these (none: it reports only the web server itself)
+    dependencies: tuple[str, ...] = ()
+    actions_port: int = 5055
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(staff_token=config.staff_token(), rasa_port=config.rasa_port(), socket_url=config.socket_url())
+        dependencies = ("rasa", "actions") + (("postgres", "redis") if config.production() else ())
+        return cls(
+            staff_token=config.staff_token(),
+            rasa_port=config.rasa_port(),
+            socket_url=config.socket_url(),
+            dependencies=dependencies,
+            actions_port=config.actions_port(),
+        )
 
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -215,8 +225,57 @@ async def staff_tool(request: web.Request) -> web.Response:
     return web.json_response(result)
 
 
+HEALTH_TIMEOUT_S = 3.0
+
+
+async def _http_check(url: str) -> str | None:
+    from aiohttp import ClientSession, ClientTimeout
+
+    try:
+        async with ClientSession(timeout=ClientTimeout(total=HEALTH_TIMEOUT_S)) as session, session.get(url) as reply:
+            return None if reply.status == 200 else f"HTTP {reply.status}"
+    except Exception as error:
+        return type(error).__name__
+
+
+async def _check(settings: Settings, name: str) -> str | None:
+    """None when the dependency answers; otherwise why not (for the log, never for the response)."""
+    from bot import preflight
+
+    local = "127.0.0.1" if config.host() in ("0.0.0.0", "::", "") else config.host()
+    if name == "rasa":
+        return await _http_check(f"http://{local}:{settings.rasa_port}/webhooks/rest/")
+    if name == "actions":
+        return await _http_check(f"http://127.0.0.1:{settings.actions_port}/health")
+    probe = {"postgres": preflight.postgres_health, "redis": preflight.redis_health}[name]
+    loop = asyncio.get_running_loop()
+    try:
+        return await asyncio.wait_for(loop.run_in_executor(None, probe, 2.0), HEALTH_TIMEOUT_S)
+    except asyncio.TimeoutError:
+        return "timeout"
+
+
+_last_down: dict[str, str | None] = {}
+
+
 async def health(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    """Each dependency ok or down (no addresses, no errors, no secrets: those go to the log), and 200 only
+    when all are ok, else 503."""
+    settings = request.app[SETTINGS]
+    if not settings.dependencies:
+        return web.json_response({"status": "ok"})
+    problems = await asyncio.gather(*(_check(settings, name) for name in settings.dependencies))
+    report = {}
+    for name, problem in zip(settings.dependencies, problems, strict=True):
+        report[name] = "ok" if problem is None else "down"
+        if _last_down.get(name) != problem:  # log changes only: load balancers poll this often
+            if problem is None:
+                logger.info("health: %s is back", name)
+            else:
+                logger.warning("health: %s is down (%s)", name, problem)
+            _last_down[name] = problem
+    ok = all(problem is None for problem in problems)
+    return web.json_response({"status": "ok" if ok else "down", "dependencies": report}, status=200 if ok else 503)
 
 
 async def _warm_up(app: web.Application) -> None:
