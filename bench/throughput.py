@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -99,7 +98,7 @@ def camino_texts() -> list[str]:
     questions = yaml.safe_load((ROOT / "tests" / "data" / "heldout.yml").read_text(encoding="utf-8"))["questions"]
     english = [q["text"] for q in questions if q["lang"] == "en"]
     spanish = [q["text"] for q in questions if q["lang"] == "es"]
-    mixed = [t for pair in zip(english, spanish) for t in pair]  # alternating: both languages in every run
+    mixed = [t for pair in zip(english, spanish, strict=False) for t in pair]  # alternating: both languages in every run
     return mixed + english[len(spanish) :] + spanish[len(english) :]
 
 
