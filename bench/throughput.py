@@ -98,7 +98,7 @@ def camino_texts() -> list[str]:
     questions = yaml.safe_load((ROOT / "tests" / "data" / "heldout.yml").read_text(encoding="utf-8"))["questions"]
     english = [q["text"] for q in questions if q["lang"] == "en"]
     spanish = [q["text"] for q in questions if q["lang"] == "es"]
-    mixed = [t for pair in zip(english, spanish, strict=False) for t in pair]  # alternating: both languages in every run
+    mixed = [t for pair in zip(english, spanish, strict=False) for t in pair]  # both languages, alternating
     return mixed + english[len(spanish) :] + spanish[len(english) :]
 
 
