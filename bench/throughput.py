@@ -73,6 +73,7 @@ def stock_project() -> Path:
     if list((project / "models").glob("*.tar.gz")):
         return project
     shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)  # rasa init wants the directory to exist
     print(f"creating the stock bot: rasa init --no-prompt in {project} (trains it)…", flush=True)
     started = time.monotonic()
     result = subprocess.run(
@@ -258,12 +259,14 @@ def main() -> int:
     everything: list[dict[str, subprocess.Popen]] = []
     results: dict = {"model": model.name, "levels": {}, "rss_mb": {}, "cold_start_s": {}}
     try:
-        # cold start: both bots are started at the same time (as on a fresh machine, they compete for CPU)
+        # cold start, one bot after the other (each alone on the machine): process start to first answer
         t0 = time.monotonic()
         stock.processes = start_stock(project, stock.port, log_dir)
-        camino.processes = start_camino(model, replica_ports[0], bench_dir() / "state-1", log_dir, "camino-1")
-        everything += [stock.processes, camino.processes]
+        everything.append(stock.processes)
         wait_ready(stock, t0, lambda: answers(stock.port, "hello"))
+        t0 = time.monotonic()
+        camino.processes = start_camino(model, replica_ports[0], bench_dir() / "state-1", log_dir, "camino-1")
+        everything.append(camino.processes)
         wait_ready(camino, t0, lambda: servers.answers_end_to_end(camino.port))
         print(f"cold start to first answer: stock {stock.cold_start_s:.1f} s, camino {camino.cold_start_s:.1f} s")
         for bot in (stock, camino):
