@@ -9,7 +9,7 @@ CAMINO   := $(BIN)/camino
 NPM_STAMP := node_modules/.camino-installed
 WIDGET   := bot/web/vendor/webchat.js
 
-.PHONY: help venv assets browser nginx kb train run up up-cluster down shell lint test test-fast validate lock eval-nlu eval-heldout clean
+.PHONY: help venv assets browser nginx kb train run up up-cluster down shell lint test test-fast validate lock eval-nlu eval-heldout eval-offline bench clean
 
 help:
 	@echo "make run          - set up, build the knowledge store, train if needed, serve (Ctrl-C stops)"
@@ -29,6 +29,8 @@ help:
 	@echo "make lock         - regenerate requirements.lock from requirements.in"
 	@echo "make eval-nlu     - NLU cross-validation (figures printed)"
 	@echo "make eval-heldout - held-out questions against the running assistant (figures printed)"
+	@echo "make eval-offline - held-out topic and reply-language accuracy from the model alone (no servers)"
+	@echo "make bench        - throughput, latency, memory and cold start against a stock rasa init bot"
 	@echo "make clean        - remove local state, models and Rasa's caches"
 
 # The venv is rebuilt whenever the lock or the package metadata changes.
@@ -128,6 +130,18 @@ eval-nlu: $(STAMP)
 eval-heldout: $(STAMP)
 	$(CAMINO) up
 	$(BIN)/python bench/eval_heldout.py; status=$$?; $(CAMINO) down; exit $$status
+
+# Single-threaded: the figures are meant for a small shared machine (see bench/throughput.py).
+BENCH_ENV := OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
+
+eval-offline: $(STAMP)
+	$(CAMINO) train
+	$(BENCH_ENV) $(BIN)/python bench/eval_offline.py
+
+bench: $(STAMP)
+	$(CAMINO) kb build
+	$(CAMINO) train
+	$(BENCH_ENV) $(BIN)/python bench/throughput.py
 
 clean:
 	rm -rf .camino models .rasa results

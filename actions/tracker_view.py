@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Tracker
 
 from bot.language import DEFAULT, LANGUAGES
@@ -12,24 +10,6 @@ from bot.language import DEFAULT, LANGUAGES
 def language(tracker: Tracker) -> str:
     value = tracker.get_slot("language")
     return value if value in LANGUAGES else DEFAULT
-
-
-def latest_user_event(tracker: Tracker) -> dict[str, Any]:
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return event
-    return {}
-
-
-def user_turns_in_session(tracker: Tracker) -> int:
-    """How many user messages the current session has, the latest one included."""
-    count = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
-            break
-        if event.get("event") == "user":
-            count += 1
-    return count
 
 
 def intent_name(tracker: Tracker) -> str:

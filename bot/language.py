@@ -236,3 +236,23 @@ def decide(text: str, current: str | None = None, metadata_lang: object = None, 
     if from_metadata:
         return Decision(from_metadata, "metadata")
     return Decision(DEFAULT, "default")
+
+
+def language_change(
+    text: str, current: object, metadata_lang: object = None, first_turn: bool = False, payload: bool = False
+) -> Decision | None:
+    """The decision when this message sets or changes the language, else None (the language is kept).
+
+    The same decision as `decide`, minus "kept": what Rasa's `language` slot needs, since it keeps its value
+    unless told otherwise. A button payload ("/intent…") never changes the language: only on a session's
+    first turn does its browser language (metadata) set it.
+    """
+    if payload:
+        from_metadata = normalize_code(metadata_lang)
+        if first_turn and from_metadata:
+            return Decision(from_metadata, "metadata")
+        if normalize_code(current):
+            return None
+        return Decision(from_metadata, "metadata") if from_metadata else Decision(DEFAULT, "default")
+    decision = decide(text, current=normalize_code(current), metadata_lang=metadata_lang, first_turn=first_turn)
+    return None if decision.reason == "kept" else decision

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import logging
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.core.events import SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import ENTITIES, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import fold
+from bot.language import fold, language_change
+
+logger = logging.getLogger(__name__)
+
+LANGUAGE_ENTITY = "language"  # the `language` slot maps from it (domain.yml)
+INTENT_PREFIX = "/"  # button payloads and the widget's init payload: "/greet", '/tool_choice{"tool_value": "2"}'
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
@@ -23,3 +38,87 @@ class FoldingTokenizer(WhitespaceTokenizer):
         for token in tokens:
             token.text = fold(token.text)
         return tokens
+
+
+def first_turn(tracker: DialogueStateTracker | None) -> bool:
+    """True when the message being parsed is its session's first: Rasa has already started the session
+    (action_session_start) but not yet logged this message, so no user message follows the session start."""
+    if tracker is None:
+        return True
+    for event in reversed(tracker.events):
+        if isinstance(event, SessionStarted):
+            return True
+        if isinstance(event, UserUttered):
+            return False
+    return True
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class LanguageDecider(GraphComponent):
+    """The conversation's language, decided inside Rasa (no action-server round trip per message).
+
+    Emits a `language` entity only when bot.language says this message sets or changes the language (an
+    explicit request, text clearly in the other language, or the browser language on a session's first
+    turn); the `language` slot maps from that entity and otherwise keeps its value. The entities DIET
+    predicts under that name are dropped, so bot.language alone decides.
+
+    Button payloads ("/intent…") never change the language. On a session's first turn, the browser
+    language of a payload's metadata (the widget's "/greet") still sets it: Rasa's RegexMessageHandler
+    keeps only the entities a payload spells out, so the entity is written into the payload.
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageDecider:
+        return cls()
+
+    def process(self, messages: list[Message], tracker: DialogueStateTracker | None = None) -> list[Message]:
+        first = first_turn(tracker)
+        current = tracker.get_slot(LANGUAGE_ENTITY) if tracker is not None else None
+        for message in messages:
+            self._decide(message, current, first)
+        return messages
+
+    def _decide(self, message: Message, current: object, first: bool) -> None:
+        text = message.get(TEXT) or ""
+        metadata = message.get(METADATA) or {}
+        metadata_lang = metadata.get("language") if isinstance(metadata, dict) else None
+        entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != LANGUAGE_ENTITY]
+        is_payload = text.lstrip().startswith(INTENT_PREFIX)
+        decision = language_change(text, current, metadata_lang, first, payload=is_payload)
+        if decision:  # never log the message text: families type phone numbers and student ids
+            logger.info("language=%s reason=%s", decision.lang, decision.reason)
+        if decision and is_payload:
+            message.set(TEXT, _with_payload_entity(text, LANGUAGE_ENTITY, decision.lang), add_to_output=True)
+        elif decision:
+            entities.append(
+                {
+                    "entity": LANGUAGE_ENTITY,
+                    "value": decision.lang,
+                    "start": 0,
+                    "end": 0,
+                    "extractor": type(self).__name__,
+                }
+            )
+        message.set(ENTITIES, entities, add_to_output=True)
+
+
+def _with_payload_entity(payload: str, entity: str, value: str) -> str:
+    """'/greet' -> '/greet{"language": "es"}' (an existing entity dictionary is kept and extended)."""
+    payload = payload.strip()
+    brace = payload.find("{")
+    if brace < 0:
+        return f"{payload}{json.dumps({entity: value})}"
+    try:
+        values = json.loads(payload[brace:])
+    except ValueError:
+        return payload
+    if not isinstance(values, dict):
+        return payload
+    values.setdefault(entity, value)  # a payload that names the language itself keeps it
+    return f"{payload[:brace]}{json.dumps(values, ensure_ascii=False)}"

@@ -8,7 +8,6 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.answer_question import ActionAnswerQuestion
-from actions.detect_language import ActionDetectLanguage
 from actions.find_school import ActionFindSchool
 from actions.show_help import ActionShowHelp
 from actions.suggest_topics import ActionSuggestTopics
@@ -20,29 +19,6 @@ def payloads(dispatcher):
 
 def responses(dispatcher):
     return [m.get("response") for m in dispatcher.messages if m.get("response")]
-
-
-class TestDetectLanguage:
-    def run(self, dispatcher, tracker, domain):
-        return ActionDetectLanguage().run(dispatcher, tracker, domain)
-
-    def test_spanish_greeting_on_first_turn(self, dispatcher, tracker_for, domain):
-        assert self.run(dispatcher, tracker_for("hola"), domain) == [SlotSet("language", "es")]
-        assert dispatcher.messages == []
-
-    def test_metadata_decides_first_turn(self, dispatcher, tracker_for, domain):
-        tracker = tracker_for("ok", metadata={"language": "es-MX"})
-        assert self.run(dispatcher, tracker, domain) == [SlotSet("language", "es")]
-
-    def test_sticky_after_first_turn(self, dispatcher, tracker_for, domain):
-        earlier = [{"event": "user", "text": "hola", "metadata": {}}]
-        tracker = tracker_for("GATE", slots={"language": "es"}, history=earlier, metadata={"language": "en"})
-        assert self.run(dispatcher, tracker, domain) == [SlotSet("language", "es")]
-
-    def test_explicit_switch(self, dispatcher, tracker_for, domain):
-        earlier = [{"event": "user", "text": "hello", "metadata": {}}]
-        tracker = tracker_for("en español por favor", slots={"language": "en"}, history=earlier)
-        assert self.run(dispatcher, tracker, domain) == [SlotSet("language", "es")]
 
 
 class TestAnswerQuestion:

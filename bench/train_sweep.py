@@ -1,0 +1,101 @@
+"""Training time against held-out accuracy for a few NLU settings (the table in config.yml's comment).
+
+Each setting is config.yml with DIETClassifier's epochs / transformer and the char n-gram range changed; it is
+trained from a clean Rasa cache (`rasa train`, NLU and dialogue, as `camino train --force` does), timed (wall
+clock and CPU seconds: on a shared machine the CPU time is the steadier figure), then scored by
+bench/eval_offline.py. One training at a time.
+
+Usage: OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
+       .venv/bin/python bench/train_sweep.py [--only NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.training import rasa_env, rasa_executable  # noqa: E402
+
+# name: (DIET epochs, transformer layers or None for DIET's default, char n-gram range)
+SETTINGS = {
+    "e60-tf-2to4": (60, None, (2, 4)),
+    "e40-tf-2to4": (40, None, (2, 4)),
+    "e30-tf-2to4": (30, None, (2, 4)),
+    "e30-notf-2to4": (30, 0, (2, 4)),
+    "e30-tf-3to4": (30, None, (3, 4)),
+    "e30-tf-2to3": (30, None, (2, 3)),
+    "e20-tf-2to4": (20, None, (2, 4)),
+}
+
+
+def variant(base: dict, epochs: int, layers: int | None, ngrams: tuple[int, int]) -> dict:
+    config = copy.deepcopy(base)
+    for component in config["pipeline"]:
+        if component["name"] == "DIETClassifier":
+            component["epochs"] = epochs
+            component.pop("number_of_transformer_layers", None)
+            if layers is not None:
+                component["number_of_transformer_layers"] = layers
+        if component["name"] == "CountVectorsFeaturizer" and component.get("analyzer") == "char_wb":
+            component["min_ngram"], component["max_ngram"] = ngrams
+    return config
+
+
+def train(config_path: Path, out: Path, name: str) -> tuple[float, float]:
+    env = rasa_env()
+    env["RASA_CACHE_DIRECTORY"] = str(out / "cache")  # clean cache: every step computed
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    command = [rasa_executable(), "train", "--config", str(config_path), "--domain", str(ROOT / "domain.yml")]
+    command += ["--data", str(ROOT / "data"), "--out", str(out), "--fixed-model-name", name, "--quiet"]
+    result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        raise SystemExit(f"{name}: rasa train failed (exit {result.returncode})")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def evaluate(model: Path) -> str:
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "eval_offline.py"), "--model", str(model)],
+        cwd=ROOT,
+        env=rasa_env(),
+        capture_output=True,
+        text=True,
+    ).stdout
+    figures = re.findall(r"(\w+)\s+(en|es|all)\s*: topic\s+([\d.]+)%.*reply language\s+([\d.]+)%", output)
+    return " ".join(f"{s}/{lang} {topic}%" for s, lang, topic, _ in figures if lang != "all") or output
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", default=None, choices=sorted(SETTINGS))
+    args = parser.parse_args()
+    base = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    names = args.only or list(SETTINGS)
+    print("setting            wall s   cpu s   held-out topic accuracy", flush=True)
+    for name in names:
+        with tempfile.TemporaryDirectory(prefix=f"sweep-{name}-") as tmp:
+            out = Path(tmp)
+            config_path = out / "config.yml"
+            config_path.write_text(yaml.safe_dump(variant(base, *SETTINGS[name]), sort_keys=False), encoding="utf-8")
+            wall, cpu = train(config_path, out, name)
+            print(f"{name:17s} {wall:7.0f} {cpu:7.0f}   {evaluate(out / f'{name}.tar.gz')}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

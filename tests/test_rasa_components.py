@@ -1,0 +1,83 @@
+"""The in-process language decision (bot.rasa_components.LanguageDecider): the `language` entity that the
+`language` slot maps from, emitted only when bot.language says the message sets or changes the language."""
+
+import pytest
+from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.language import language_change
+from bot.rasa_components import LanguageDecider, first_turn
+
+ROOT_DOMAIN = Domain.load("domain.yml")
+
+
+def tracker(language="en", turns=0, session_started=True):
+    events = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+    events = events if session_started else []
+    events.append(SlotSet("language", language))
+    for _ in range(turns):
+        events += [UserUttered("hi"), ActionExecuted("utter_greet"), ActionExecuted("action_listen")]
+    return DialogueStateTracker.from_events("parent", events)
+
+
+def decided(text, state, metadata=None, entities=None):
+    message = Message(data={"text": text, "metadata": metadata or {}, "entities": entities or []})
+    [message] = LanguageDecider().process([message], state)
+    [message] = RegexMessageHandler().process([message], ROOT_DOMAIN)
+    return [e["value"] for e in message.get("entities", []) if e["entity"] == "language"]
+
+
+def test_first_turn_is_the_first_user_message_of_the_session():
+    assert first_turn(tracker(turns=0))
+    assert not first_turn(tracker(turns=1))
+    state = tracker(turns=2)
+    state.update(SessionStarted())  # an expired session starts again
+    assert first_turn(state)
+    assert first_turn(None)
+
+
+def test_spanish_greeting_on_first_turn():
+    assert decided("hola", tracker()) == ["es"]
+
+
+def test_metadata_decides_the_first_turn():
+    assert decided("ok", tracker(), {"language": "es-MX"}) == ["es"]
+    assert decided("ok", tracker(turns=1), {"language": "es-MX"}) == []
+
+
+def test_sticky_after_the_first_turn():
+    assert decided("GATE", tracker("es", turns=1), {"language": "en"}) == []
+
+
+def test_explicit_switch_and_clear_other_language():
+    assert decided("en español por favor", tracker("en", turns=1)) == ["es"]
+    assert decided("what are magnet points", tracker("es", turns=3), {"language": "es"}) == ["en"]
+
+
+def test_diets_language_entities_never_decide():
+    diet = [{"entity": "language", "value": "en", "start": 20, "end": 26, "extractor": "DIETClassifier"}]
+    # "mi hijo solo habla inglés" states a fact: clearly Spanish, so Spanish it stays
+    assert decided("mi hijo solo habla inglés, ¿hay clases?", tracker("es", turns=1), entities=diet) == ["es"]
+    assert decided("GATE english", tracker("es", turns=1), entities=diet) == []
+
+
+@pytest.mark.parametrize("payload", ["/help", "/ask_magnet_points", '/tool_choice{"tool_value": "si"}', "/affirm"])
+def test_button_payloads_never_change_the_language(payload):
+    assert decided(payload, tracker("es", turns=2), {"language": "en"}) == []
+    assert decided(payload, tracker("en", turns=2), {"language": "es"}) == []
+
+
+def test_the_widgets_first_payload_follows_the_browser_language():
+    assert decided("/greet", tracker(), {"language": "es"}) == ["es"]
+    assert decided('/tool_choice{"tool_value": "si"}', tracker(), {"language": "es"}) == ["es"]
+    assert decided("/greet", tracker()) == []  # no browser language: the slot's English stays
+
+
+def test_language_change_is_decide_without_kept():
+    assert language_change("GATE", "es") is None
+    assert language_change("hola", "en").lang == "es"
+    assert language_change("hola", "es").lang == "es"  # re-setting the same value changes nothing
+    assert language_change("/greet", "es", "en", payload=True) is None
