@@ -53,3 +53,11 @@ def test_tool_texts_fill_phones_from_the_registry():
     load_rules.cache_clear() if hasattr(load_rules, "cache_clear") else None
     text = str(load_rules())
     assert "{phone:" not in text and "(213) 241-6572" in text
+
+
+def test_the_bots_own_texts_send_families_to_the_main_line_not_the_pwt_check():
+    """(213) 241-6572 is only for the PWT eligibility check: knowledge answers say when to call it."""
+    pwt = next(c.phone for c in load_knowledge(ROOT / "knowledge").contacts.values() if c.id == "pwt_eligibility")
+    assert [where for where, text in bot_texts() if pwt in text and "contacts.yml" not in where] == []
+    for path in (ROOT / "bot").glob("**/*.py"):
+        assert pwt not in path.read_text(encoding="utf-8"), path

@@ -90,7 +90,7 @@ def test_stop_opts_out_and_nothing_more_is_answered(phone, word, lang):
 def test_help_says_what_camino_is_how_to_stop_and_whom_to_call(phone, word, lang):
     [message] = phone.send(word)
     assert message == say("help", lang)
-    assert "Camino" in message and "(213) 241-6572" in message and ("STOP" in message or "PARAR" in message)
+    assert "Camino" in message and "(213) 241-4177" in message and ("STOP" in message or "PARAR" in message)
     assert phone.bot.calls == []
 
 
@@ -219,7 +219,7 @@ def test_a_slow_bot_gets_a_bilingual_please_write_again(sms_state, stub_bot):
 def test_a_failing_bot_gets_an_apology_never_a_500(phone):
     phone.bot.error = RuntimeError("boom")
     [message] = phone.send("hola")
-    assert "(213) 241-6572" in message
+    assert "(213) 241-4177" in message
 
 
 def test_a_sender_that_is_no_phone_number_gets_an_empty_reply(phone):

@@ -24,11 +24,11 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = {
     "en": (
         "Sorry, Camino cannot answer right now. Please try again in a minute, or call Student Integration "
-        "Services at (213) 241-6572."
+        "Services at (213) 241-4177."
     ),
     "es": (
         "Disculpe, Camino no puede responder en este momento. Intente de nuevo en un minuto o llame a "
-        "Student Integration Services al (213) 241-6572."
+        "Student Integration Services al (213) 241-4177."
     ),
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.language import LANGUAGES, normalize_code
 
-PHONE = "(213) 241-6572"  # LAUSD Student Integration Services (knowledge/topics/contact_help.yml)
+PHONE = "(213) 241-4177"  # Student Integration Services, main line (knowledge/contacts.yml; tests check it)
 
 STRINGS: dict[str, dict[str, str]] = {
     # the widget page
