@@ -215,19 +215,6 @@ def as_text(tool: str, result: dict[str, Any], lang: str) -> str:
         if result["flags"]:
             lines += ["", f"{i18n.text('tool_flags', lang)}:"] + [f"! {flag['text']}" for flag in result["flags"]]
         lines += [""] + [f"– {note}" for note in result["notes"]]
-    else:
-        lines.append(result["notes"][0])
-        for program in result["programs"]:
-            lines += ["", f"• {program['name']}: {program['route_text']}"]
-            if program["why"]:
-                lines.append(f"  {program['why']}")
-            if program["next_deadline"]:
-                lines.append(f"  {i18n.text('opt_next', lang)}: {program['next_deadline']['text']}")
-            if program["schools"]:
-                names = "; ".join(school["name"] for school in program["schools"])
-                lines.append(f"  {i18n.text('opt_examples', lang)}: {names}")
-        school = result["neighborhood_school"]
-        lines += ["", f"{i18n.text('opt_neighborhood', lang)}: {school['text']} {school['url']}"]
-        if len(result["notes"]) > 1:
-            lines += ["", f"{i18n.text('opt_notes', lang)}:"] + [f"– {note}" for note in result["notes"][1:]]
+    else:  # the options finder's own plain-text rendering (the same as `camino options`), sources included
+        return options.render(result, lang)
     return "\n".join(lines + _footer(result, lang))
