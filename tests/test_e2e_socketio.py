@@ -122,3 +122,40 @@ def test_other_web_sites_are_refused_and_the_widget_page_is_allowed(running_bot)
         allowed = requests.get(handshake, headers={"Origin": origin}, timeout=10)
         assert allowed.status_code == 200
         assert allowed.raw.headers.getlist("Access-Control-Allow-Origin") == [origin]  # one, or browsers refuse
+
+
+@pytest.mark.parametrize(
+    "lang,replies,total",
+    [
+        (
+            "es",
+            [
+                "calcular mis puntos de magnet",
+                "1",
+                "/deny",
+                "/deny",
+                '/tool_choice{"tool_value": "phbao"}',
+                "/affirm",
+                '/tool_choice{"tool_value": "on_time"}',
+            ],
+            11,
+        ),
+        ("en", ["how many points would my son have?", "0", "yes", "overcrowded", "no", "on time"], 16),
+    ],
+)
+def test_the_points_estimator_over_socketio(widgets, lang, replies, total):
+    """The widget's channel: the same tool flow, buttons tapped as payloads, the result with its tool payload."""
+    import time
+
+    widget = widgets()
+    widget.start()
+    for reply in replies:
+        before = len(widget.replies)
+        widget.say(reply, language=lang)
+        deadline = time.monotonic() + 60
+        while len(widget.replies) == before and time.monotonic() < deadline:
+            widget.replied.wait(1)
+        assert len(widget.replies) > before, f"no reply to {reply!r}"
+        time.sleep(0.5)  # the rest of the turn's messages
+    tools = [r["custom"]["tool"] for r in widget.replies if isinstance(r.get("custom"), dict) and "tool" in r["custom"]]
+    assert [(t["name"], t["lang"], t["result"]["total"]) for t in tools] == [("magnet_points", lang, total)]
