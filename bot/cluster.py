@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,26 +150,13 @@ def start(model: Path, ports: ClusterPorts, log_dir: Path, nginx: str) -> dict[s
     # The web page points the widget at the proxy (same origin); every replica signs with one secret.
     env = server_env(Ports(rasa=ports.proxy, actions=ports.actions, web=ports.web))
     env["CAMINO_SENDER_SECRET"] = config.sender_secret().decode()
-    commands: dict[str, list[str]] = {
-        "actions": servers.commands(model, Ports(rasa=ports.rasa[0], actions=ports.actions, web=ports.web))["actions"],
-    }
+    single = servers.commands(model, Ports(rasa=ports.rasa[0], actions=ports.actions, web=ports.web))
+    commands: dict[str, list[str]] = {"actions": single["actions"]}
     for i, port in enumerate(ports.rasa, 1):
         commands[f"rasa-{i}"] = rasa_command(model, port, ports.web)
-    commands["web"] = [sys.executable, "-m", "bot.web", "--host", config.host(), "--port", str(ports.web)]
+    commands["web"] = single["web"]
     commands["nginx"] = [nginx, "-c", str(conf), "-p", str(conf.parent)]
-    processes = {}
-    for name, command in commands.items():
-        with open(log_dir / f"{name}.log", "ab") as log:
-            processes[name] = subprocess.Popen(
-                command,
-                cwd=config.ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-    return processes
+    return servers.spawn(commands, env, log_dir, detach=True)
 
 
 def wait_until_ready(ports: ClusterPorts, processes: dict[str, subprocess.Popen], timeout: float | None = None) -> None:

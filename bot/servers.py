@@ -90,12 +90,18 @@ def commands(model: Path, ports: Ports) -> dict[str, list[str]]:
 
 
 def start(model: Path, ports: Ports, log_dir: Path, detach: bool) -> dict[str, subprocess.Popen]:
+    return spawn(commands(model, ports), server_env(ports), log_dir, detach)
+
+
+def spawn(
+    commands_by_name: dict[str, list[str]], env: dict[str, str], log_dir: Path, detach: bool
+) -> dict[str, subprocess.Popen]:
+    """Starts each command (one instance or a cluster). Each server writes its own rotated, scrubbed
+    <name>.log (bot.logs); <name>.out keeps only what bypasses Python (a crash before logging is set up),
+    fresh at every start."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    env = server_env(ports)
     processes = {}
-    for name, command in commands(model, ports).items():
-        # Each server writes its own rotated, scrubbed <name>.log (bot.logs); <name>.out keeps only what
-        # bypasses Python (a crash before logging is set up), fresh at every start.
+    for name, command in commands_by_name.items():
         with open(log_dir / f"{name}.out", "wb") as log:  # the child has its own copy of the descriptor
             processes[name] = subprocess.Popen(
                 command,
