@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_view import language
+from actions.unanswered import NotesUnanswered
 from bot.knowledge import catalog_text
 from bot.knowledge.base import get_kb
 from bot.knowledge.catalog import Catalog, topic_for
@@ -35,7 +36,7 @@ def _school_named(catalog: Catalog, named: str | None, text: str) -> School | No
     return matches[0].school if matches else catalog.mentioned_in(text)
 
 
-class ActionFindSchool(Action):
+class ActionFindSchool(NotesUnanswered, Action):
     def name(self) -> str:
         return "action_find_school"
 
@@ -72,6 +73,8 @@ class ActionFindSchool(Action):
             )
             if not program_type or not schools:
                 dispatcher.utter_message(response="utter_school_not_found")
+                program_topic = REGISTRY.topic_of_entity(program_type) if program_type else None
+                self.note_unanswered(text, lang, "school_not_found", program_topic)
                 return []
             area = _entity(tracker, "area")
             dispatcher.utter_message(

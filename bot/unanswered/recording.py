@@ -1,0 +1,141 @@
+"""Recording an unanswered question without touching the reply: the text is redacted at once, then one
+background thread writes it through a bounded queue. A store that is down, slow or full costs a log line
+(no text) and the question, never the family's reply or its time.
+
+The likely topic is what the action already knows (the "did you mean" topics, the intent's topic), else
+the knowledge search's best topic, looked up by the writer thread, off the reply path.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from bot.unanswered.store import KINDS, UnansweredStore, clean_text
+
+logger = logging.getLogger(__name__)
+
+MAX_PENDING = 500  # questions waiting for the store; past that they are dropped (one log line each)
+REPHRASE_WINDOW_S = 180.0  # "that's not it" this soon after an answer says the answer missed
+ANSWER_ACTIONS = frozenset({"action_answer_question", "action_find_school"})
+
+TopicOf = Callable[[str], "str | None"]
+
+
+def knowledge_topic(text: str) -> str | None:
+    """The topic of the knowledge base's best match for `text`, or None."""
+    from bot.knowledge.base import get_kb
+
+    hits = get_kb().search(text, limit=1)
+    return hits[0].entry.topic if hits else None
+
+
+class Recorder:
+    """Takes questions on the reply path (never blocks) and writes them in its own thread."""
+
+    def __init__(
+        self,
+        store: UnansweredStore | None = None,
+        topic_of: TopicOf | None = knowledge_topic,
+        max_pending: int = MAX_PENDING,
+    ) -> None:
+        self._store = store
+        self._topic_of = topic_of
+        self._queue: queue.Queue[tuple[str, str, str, str | None, datetime]] = queue.Queue(max_pending)
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> UnansweredStore:
+        if self._store is None:
+            self._store = UnansweredStore()
+        return self._store
+
+    def record(self, text: str, lang: str, kind: str, topic: str | None = None) -> bool:
+        """Queue one question; False when it was not kept (no text, or too many waiting)."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}")
+        cleaned = clean_text(text)  # nothing unredacted waits in memory either
+        if not cleaned:
+            return False
+        try:
+            self._queue.put_nowait((cleaned, lang, kind, topic, datetime.utcnow()))
+        except queue.Full:
+            logger.warning("unanswered question not kept: %d already waiting for the store", self._queue.qsize())
+            return False
+        self._start()
+        return True
+
+    def wait(self, timeout: float = 5.0) -> bool:
+        """True once every queued question has been written (or given up on): for tests and shutdown."""
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="unanswered-writer", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            text, lang, kind, topic, asked_at = self._queue.get()
+            try:
+                self._write(text, lang, kind, topic, asked_at)
+            finally:
+                self._queue.task_done()
+
+    def _write(self, text: str, lang: str, kind: str, topic: str | None, asked_at: datetime) -> None:
+        if topic is None and self._topic_of is not None:
+            try:
+                topic = self._topic_of(text)
+            except Exception as error:  # no knowledge store: kept without a topic
+                logger.warning("unanswered question: no likely topic (%s)", type(error).__name__)
+        try:
+            self.store.add(text, lang, kind, topic, asked_at)
+        except Exception as error:
+            logger.warning("unanswered question not stored: %s", type(error).__name__)
+        else:
+            logger.info("unanswered question stored kind=%s topic=%s lang=%s", kind, topic, lang)
+
+
+_default: Recorder | None = None
+_default_lock = threading.Lock()
+
+
+def get_recorder() -> Recorder:
+    """The process's recorder over the configured store, made on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Recorder()
+        return _default
+
+
+def rephrased_question(events: Iterable[Mapping[str, Any]], window_s: float = REPHRASE_WINDOW_S) -> str | None:
+    """The question just answered, when the latest user message ("no, that's not it") came right after that
+    answer (no other turn between, within `window_s` when the events carry times); else None."""
+    events = list(events)
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    previous, latest = users[-2], users[-1]
+    between = events[previous + 1 : latest]
+    actions = [e.get("name") for e in between if e.get("event") == "action" and e.get("name") != "action_listen"]
+    if not actions or actions[-1] not in ANSWER_ACTIONS:
+        return None
+    replied = [float(e["timestamp"]) for e in between if e.get("event") == "bot" and e.get("timestamp")]
+    said = events[latest].get("timestamp")
+    if replied and said and float(said) - replied[-1] > window_s:
+        return None
+    text = events[previous].get("text")
+    return str(text) if text else None
