@@ -11,6 +11,7 @@ from actions.tracker_view import language
 from actions.unanswered import NotesUnanswered
 from bot.knowledge.base import get_kb
 from bot.menu import likely_topics, topic_buttons
+from bot.unanswered.recording import classifier_topic
 
 
 class ActionSuggestTopics(NotesUnanswered, Action):
@@ -24,7 +25,8 @@ class ActionSuggestTopics(NotesUnanswered, Action):
         lang = language(tracker)
         if not topics:
             dispatcher.utter_message(response="utter_default")
-            self.note_unanswered(latest.get("text") or "", lang, "fallback")
+            likely = classifier_topic(latest.get("intent_ranking") or [], kb.topics)
+            self.note_unanswered(latest.get("text") or "", lang, "fallback", likely)
             return []
         dispatcher.utter_message(response="utter_did_you_mean", buttons=topic_buttons(kb, topics, lang))
         self.note_unanswered(latest.get("text") or "", lang, "did_you_mean", topics[0])

@@ -266,13 +266,20 @@ def kept(recorder, store):
 
 
 def test_did_you_mean_and_fallback_are_recorded(small_kb, recorder, store, dispatcher, tracker_for, domain):
+    unsure = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "ask_unknown", "confidence": 0.05},
+              {"name": "ask_sas", "confidence": 0.01}]  # fmt: skip
+    ActionSuggestTopics(recorder).run(
+        dispatcher, tracker_for("🙂🙂", intent="nlu_fallback", intent_ranking=unsure), domain
+    )
     ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_gate", "confidence": 0.3}]
     tracker = tracker_for(
         "pruebas de dotados?", intent="nlu_fallback", intent_ranking=ranking, slots={"language": "es"}
     )
     ActionSuggestTopics(recorder).run(dispatcher, tracker, domain)
     ActionSuggestTopics(recorder).run(dispatcher, tracker_for("🙂 me@x.org", intent="nlu_fallback"), domain)
+    assert [m.get("response") for m in dispatcher.messages][0] == "utter_default"
     assert kept(recorder, store) == [
+        ("🙂🙂", "en", "fallback", "sas"),  # the classifier's top topic, however unsure
         ("pruebas de dotados?", "es", "did_you_mean", "gate"),
         ("🙂 [email]", "en", "fallback", None),
     ]

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from bot.dialogue import TOPIC_INTENT_PREFIX
 from bot.unanswered.store import KINDS, UnansweredStore, clean_text
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,16 @@ def knowledge_topic(text: str) -> str | None:
 
     hits = get_kb().search(text, limit=1)
     return hits[0].entry.topic if hits else None
+
+
+def classifier_topic(intent_ranking: Iterable[Mapping[str, Any]], topics: Iterable[str]) -> str | None:
+    """The topic of the classifier's highest-ranked topic intent, however unsure, or None."""
+    known = set(topics)
+    for item in intent_ranking:
+        name = str(item.get("name") or "")
+        if name.startswith(TOPIC_INTENT_PREFIX) and name[len(TOPIC_INTENT_PREFIX) :] in known:
+            return name[len(TOPIC_INTENT_PREFIX) :]
+    return None
 
 
 class Recorder:

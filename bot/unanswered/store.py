@@ -21,6 +21,7 @@ MAX_TEXT_CHARS = 300  # enough to see what was asked; a pasted essay is cut
 MAX_SCAN_CHARS = 2000  # what is read of a message at all (redaction runs on this much)
 KINDS = ("fallback", "did_you_mean", "no_answer", "school_not_found", "out_of_scope", "rephrase")
 CONNECT_TIMEOUT_S = 3
+STATEMENT_TIMEOUT_MS = 5000  # a PostgreSQL that accepts the connection and then hangs gives up too
 
 metadata = MetaData()
 unanswered = Table(
@@ -58,7 +59,9 @@ def clean_text(raw: str) -> str:
 
 
 def _engine(url: str) -> Engine:
-    connect_args = {"connect_timeout": CONNECT_TIMEOUT_S} if url.startswith("postgresql") else {}
+    connect_args: dict[str, object] = {}
+    if url.startswith("postgresql"):
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT_S, "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"}
     return create_engine(url, future=True, pool_pre_ping=True, connect_args=connect_args)
 
 
