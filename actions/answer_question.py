@@ -15,6 +15,7 @@ from bot.dialogue import FOLLOWUP_INTENT, question_for_matching, topic_for_messa
 from bot.knowledge.answers import answer_body, answer_payload
 from bot.knowledge.base import get_kb
 from bot.knowledge.school_answer import SchoolReply, school_reply
+from bot.unanswered.recording import likely_topic
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ class ActionAnswerQuestion(NotesUnanswered, Action):
         if entry is None or lang not in entry.answer:
             logger.warning("no knowledge entry for intent=%s", intent)
             dispatcher.utter_message(response="utter_no_answer")
-            self.note_unanswered(message, lang, "no_answer", topic)
+            ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+            self.note_unanswered(message, lang, "no_answer", topic or likely_topic(get_kb(), message, ranking))
             return []
         dispatcher.utter_message(
             response="utter_kb_answer_yearly" if entry.changes_yearly else "utter_kb_answer",

@@ -18,6 +18,7 @@ from bot.knowledge.catalog import Catalog, topic_for
 from bot.knowledge.files import School
 from bot.knowledge.program_types import REGISTRY
 from bot.knowledge.school_answer import about_school, program_named_in
+from bot.unanswered.recording import likely_topic
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +74,9 @@ class ActionFindSchool(NotesUnanswered, Action):
             )
             if not program_type or not schools:
                 dispatcher.utter_message(response="utter_school_not_found")
-                program_topic = REGISTRY.topic_of_entity(program_type) if program_type else None
-                self.note_unanswered(text, lang, "school_not_found", program_topic)
+                topic = REGISTRY.topic_of_entity(program_type) if program_type else None
+                ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+                self.note_unanswered(text, lang, "school_not_found", topic or likely_topic(kb, text, ranking))
                 return []
             area = _entity(tracker, "area")
             dispatcher.utter_message(

@@ -19,7 +19,7 @@ from actions.suggest_topics import ActionSuggestTopics
 from bot.cli import main
 from bot.retention import purge_unanswered
 from bot.unanswered import report
-from bot.unanswered.recording import Recorder, rephrased_question
+from bot.unanswered.recording import Recorder, likely_topic, rephrased_question
 from bot.unanswered.store import MAX_TEXT_CHARS, Question, UnansweredStore, clean_text
 
 NOW = datetime(2026, 3, 1, 12, 0, 0)
@@ -39,7 +39,7 @@ def store(tmp_path):
 
 @pytest.fixture
 def recorder(store):
-    return Recorder(store, topic_of=lambda text: "gate" if "gifted" in text else None)
+    return Recorder(store)
 
 
 def stored(store: UnansweredStore) -> list[Question]:
@@ -199,14 +199,23 @@ def test_the_default_store_is_a_file_in_the_state_dir(monkeypatch, tmp_path):
 # --- recording off the reply path -----------------------------------------------------------------------
 
 
-def test_recorder_redacts_and_looks_up_the_topic_in_its_thread(recorder, store):
+def test_recorder_redacts_and_writes_in_its_thread(recorder, store):
     assert recorder.record("gifted program? call 213-555-0142", "en", "fallback")
     assert recorder.record("pilot?", "es", "did_you_mean", "pilot_schools")
     assert recorder.wait()
     assert [(x.text, x.lang, x.topic) for x in stored(store)] == [
-        ("gifted program? call [phone]", "en", "gate"),
+        ("gifted program? call [phone]", "en", None),
         ("pilot?", "es", "pilot_schools"),
     ]
+    assert threading.current_thread() is not recorder._thread
+
+
+def test_likely_topic_is_the_classifier_s_then_the_search_s(small_kb):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "ask_nothing", "confidence": 0.1},
+               {"name": "ask_sas", "confidence": 0.01}]  # fmt: skip
+    assert likely_topic(small_kb, "how many points does a sibling give", ranking) == "sas"
+    assert likely_topic(small_kb, "how many points does a sibling give") == "magnet_points"
+    assert likely_topic(small_kb, "zzqx") is None and likely_topic(small_kb, " ") is None
 
 
 class DownStore:
@@ -225,7 +234,7 @@ class StuckStore:
 
 
 def test_a_store_that_is_down_costs_one_log_line_without_the_text(caplog):
-    recorder = Recorder(DownStore(), topic_of=None)
+    recorder = Recorder(DownStore())
     with caplog.at_level(logging.INFO, logger="bot.unanswered.recording"):
         assert recorder.record("what is SAS? call 213-555-0142", "en", "no_answer", "sas")
         assert recorder.wait()
@@ -234,7 +243,7 @@ def test_a_store_that_is_down_costs_one_log_line_without_the_text(caplog):
 
 def test_a_stuck_store_never_holds_the_reply_and_the_queue_is_bounded(tracker_for, dispatcher, domain, caplog):
     stuck = StuckStore()
-    recorder = Recorder(stuck, topic_of=None, max_pending=2)
+    recorder = Recorder(stuck, max_pending=2)
     tracker = tracker_for("who won the game", intent="out_of_scope")
     ActionRecordQuestion(recorder).run(dispatcher, tracker, domain)  # returns while the store is stuck
     assert stuck.rows == []
@@ -299,7 +308,7 @@ def test_no_answer_and_unknown_schools_are_recorded(small_kb, recorder, store, d
     assert kept(recorder, store) == [
         ("x", "en", "no_answer", None),
         ("Is Springfield Elementary a community school?", "en", "school_not_found", "community_schools"),
-        ("is Hogwarts a magnet", "es", "school_not_found", None),
+        ("is Hogwarts a magnet", "es", "school_not_found", "magnet_programs"),  # the search's best topic
     ]
 
 
@@ -440,3 +449,33 @@ def test_the_staff_page_has_the_report_section_in_its_language(staff_client, lan
     assert '<section id="unanswered"' in page and "/static/staff_unanswered.js" in page
     status, script = client.get("/static/staff_unanswered.js")
     assert status == 200 and "/staff/api/unanswered" in script
+
+
+def test_the_action_server_records_an_out_of_scope_question_redacted(small_kb, tmp_path, monkeypatch):
+    """The real glue: rasa_sdk's server with our actions package, the process's own recorder and store."""
+    import requests
+    from sanic import Sanic
+    from sms_harness import serve_app
+
+    from bot.serve import TOKEN_HEADER, action_app
+    from bot.unanswered import recording
+
+    url = f"sqlite:///{tmp_path / 'unanswered.db'}"
+    monkeypatch.setenv("CAMINO_UNANSWERED_DB_URL", url)
+    monkeypatch.setattr(recording, "_default", None)
+    monkeypatch.setattr(Sanic, "test_mode", True)
+    latest = {"text": PLANTED, "intent": {"name": "out_of_scope", "confidence": 0.9}, "entities": []}
+    tracker = {"sender_id": "family-1", "slots": {"language": "es"}, "latest_message": latest,
+               "events": [{"event": "user", "text": PLANTED, "parse_data": latest}]}  # fmt: skip
+    body = {"next_action": "action_record_question", "sender_id": "family-1", "tracker": tracker}
+    with serve_app(action_app("the-token", "actions")) as base:
+        reply = requests.post(f"{base}/webhook", json=body, headers={TOKEN_HEADER: "the-token"}, timeout=30)
+    assert reply.status_code == 200 and reply.json() == {"events": [], "responses": []}
+    assert recording.get_recorder().wait(10)
+    store = UnansweredStore(url)
+    [row] = stored(store)
+    store.close()
+    assert (row.lang, row.kind) == ("es", "out_of_scope") and not [s for s in SECRETS if s in row.text]
+    with __import__("sqlite3").connect(tmp_path / "unanswered.db") as db:
+        dump = "\n".join(db.iterdump())
+    assert "family-1" not in dump and not [s for s in SECRETS if s in dump]

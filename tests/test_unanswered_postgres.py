@@ -56,7 +56,7 @@ def test_store_report_and_purge_on_postgresql(store):
 
 
 def test_a_server_that_goes_away_costs_the_question_not_the_reply(pg, store, dispatcher, tracker_for, domain, caplog):
-    recorder = Recorder(store, topic_of=None)
+    recorder = Recorder(store)
     action = ActionRecordQuestion(recorder)
     action.run(dispatcher, tracker_for("is there school on mars", intent="out_of_scope"), domain)
     assert recorder.wait(10)

@@ -2,8 +2,10 @@
 background thread writes it through a bounded queue. A store that is down, slow or full costs a log line
 (no text) and the question, never the family's reply or its time.
 
-The likely topic is what the action already knows (the "did you mean" topics, the intent's topic), else
-the knowledge search's best topic, looked up by the writer thread, off the reply path.
+The likely topic is what the action already knows (the "did you mean" topics, the intent's topic, the
+topic just answered), else the classifier's top topic intent, else the knowledge search's best topic
+(likely_topic, under a millisecond, in the action with the knowledge base it holds). An out-of-scope
+question gets none: the search matches a word of almost anything, and such a question has no topic.
 """
 
 from __future__ import annotations
@@ -12,28 +14,21 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.dialogue import TOPIC_INTENT_PREFIX
 from bot.unanswered.store import KINDS, UnansweredStore, clean_text
+
+if TYPE_CHECKING:
+    from bot.knowledge.base import KnowledgeBase
 
 logger = logging.getLogger(__name__)
 
 MAX_PENDING = 500  # questions waiting for the store; past that they are dropped (one log line each)
 REPHRASE_WINDOW_S = 180.0  # "that's not it" this soon after an answer says the answer missed
 ANSWER_ACTIONS = frozenset({"action_answer_question", "action_find_school"})
-
-TopicOf = Callable[[str], "str | None"]
-
-
-def knowledge_topic(text: str) -> str | None:
-    """The topic of the knowledge base's best match for `text`, or None."""
-    from bot.knowledge.base import get_kb
-
-    hits = get_kb().search(text, limit=1)
-    return hits[0].entry.topic if hits else None
 
 
 def classifier_topic(intent_ranking: Iterable[Mapping[str, Any]], topics: Iterable[str]) -> str | None:
@@ -46,17 +41,20 @@ def classifier_topic(intent_ranking: Iterable[Mapping[str, Any]], topics: Iterab
     return None
 
 
+def likely_topic(kb: KnowledgeBase, text: str, intent_ranking: Iterable[Mapping[str, Any]] = ()) -> str | None:
+    """The classifier's top topic, else the topic of the knowledge search's best match, else None."""
+    topic = classifier_topic(intent_ranking, kb.topics)
+    if topic is None and text.strip():
+        hits = kb.search(text, limit=1)
+        topic = hits[0].entry.topic if hits else None
+    return topic
+
+
 class Recorder:
     """Takes questions on the reply path (never blocks) and writes them in its own thread."""
 
-    def __init__(
-        self,
-        store: UnansweredStore | None = None,
-        topic_of: TopicOf | None = knowledge_topic,
-        max_pending: int = MAX_PENDING,
-    ) -> None:
+    def __init__(self, store: UnansweredStore | None = None, max_pending: int = MAX_PENDING) -> None:
         self._store = store
-        self._topic_of = topic_of
         self._queue: queue.Queue[tuple[str, str, str, str | None, datetime]] = queue.Queue(max_pending)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -106,11 +104,6 @@ class Recorder:
                 self._queue.task_done()
 
     def _write(self, text: str, lang: str, kind: str, topic: str | None, asked_at: datetime) -> None:
-        if topic is None and self._topic_of is not None:
-            try:
-                topic = self._topic_of(text)
-            except Exception as error:  # no knowledge store: kept without a topic
-                logger.warning("unanswered question: no likely topic (%s)", type(error).__name__)
         try:
             self.store.add(text, lang, kind, topic, asked_at)
         except Exception as error:
