@@ -10,15 +10,17 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_view import intent_name, language, previous_user_text
+from actions.unanswered import NotesUnanswered
 from bot.dialogue import FOLLOWUP_INTENT, question_for_matching, topic_for_message
 from bot.knowledge.answers import answer_body, answer_payload
 from bot.knowledge.base import get_kb
 from bot.knowledge.school_answer import SchoolReply, school_reply
+from bot.unanswered.recording import likely_topic
 
 logger = logging.getLogger(__name__)
 
 
-class ActionAnswerQuestion(Action):
+class ActionAnswerQuestion(NotesUnanswered, Action):
     def name(self) -> str:
         return "action_answer_question"
 
@@ -39,11 +41,15 @@ class ActionAnswerQuestion(Action):
             entity = next(tracker.get_latest_entity_values("program_type"), None)
             reply = school_reply(get_kb().catalog, message, topic, str(entity) if entity else None, lang)
             if reply is not None:
+                if reply.school is None:
+                    self.note_unanswered(message, lang, "school_not_found", topic)
                 return self._about_school(dispatcher, reply, lang)
         entry = get_kb().entry_for(topic, text) if topic else None
         if entry is None or lang not in entry.answer:
             logger.warning("no knowledge entry for intent=%s", intent)
             dispatcher.utter_message(response="utter_no_answer")
+            ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+            self.note_unanswered(message, lang, "no_answer", topic or likely_topic(get_kb(), message, ranking))
             return []
         dispatcher.utter_message(
             response="utter_kb_answer_yearly" if entry.changes_yearly else "utter_kb_answer",

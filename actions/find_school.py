@@ -11,12 +11,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_view import language
+from actions.unanswered import NotesUnanswered
 from bot.knowledge import catalog_text
 from bot.knowledge.base import get_kb
 from bot.knowledge.catalog import Catalog, topic_for
 from bot.knowledge.files import School
 from bot.knowledge.program_types import REGISTRY
 from bot.knowledge.school_answer import about_school, program_named_in
+from bot.unanswered.recording import likely_topic
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ def _school_named(catalog: Catalog, named: str | None, text: str) -> School | No
     return matches[0].school if matches else catalog.mentioned_in(text)
 
 
-class ActionFindSchool(Action):
+class ActionFindSchool(NotesUnanswered, Action):
     def name(self) -> str:
         return "action_find_school"
 
@@ -72,6 +74,9 @@ class ActionFindSchool(Action):
             )
             if not program_type or not schools:
                 dispatcher.utter_message(response="utter_school_not_found")
+                topic = REGISTRY.topic_of_entity(program_type) if program_type else None
+                ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+                self.note_unanswered(text, lang, "school_not_found", topic or likely_topic(kb, text, ranking))
                 return []
             area = _entity(tracker, "area")
             dispatcher.utter_message(

@@ -363,8 +363,23 @@ def _purge(args: argparse.Namespace) -> int:
     removed = purge_all(args.days)
     print(
         f"removed {removed['conversations']} conversation(s) idle for more than {args.days} days, "
-        f"{removed['sms_replies']} remembered SMS repl(ies) past their day, {removed['logs']} old log file(s)"
+        f"{removed['sms_replies']} remembered SMS repl(ies) past their day, {removed['logs']} old log file(s), "
+        f"{removed['unanswered']} unanswered question(s)"
     )
+    return 0
+
+
+def _report_unanswered(args: argparse.Namespace) -> int:
+    """What the assistant could not answer, by likely topic, for the people who keep the knowledge base."""
+    import json
+
+    from bot.unanswered import report
+
+    if args.days < 1:
+        print("error: --days must be at least 1", file=sys.stderr)
+        return 2
+    result = report.recent(args.days)
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else report.as_text(result))
     return 0
 
 
@@ -424,6 +439,13 @@ def build_parser() -> argparse.ArgumentParser:
     purge = sub.add_parser("purge", help="delete conversations idle for longer than the retention period")
     purge.add_argument("--days", type=int, default=30)
     purge.set_defaults(func=_purge)
+    reports = sub.add_parser("report", help="reports for the people who keep the knowledge base")
+    unanswered = reports.add_subparsers(dest="report_command", required=True).add_parser(
+        "unanswered", help="questions that got a fallback, a did-you-mean, no answer or a quick rephrase"
+    )
+    unanswered.add_argument("--days", type=int, default=30, help="the last N days (default 30)")
+    unanswered.add_argument("--json", action="store_true", help="print the report as JSON")
+    unanswered.set_defaults(func=_report_unanswered)
     ask = sub.add_parser("ask", help="staff lookup: the best answer to a question, in English and Spanish")
     ask.add_argument("question", nargs="+")
     ask.set_defaults(func=_ask)

@@ -91,6 +91,15 @@ def twilio_db_url() -> str:
     return os.environ.get("CAMINO_TWILIO_DB_URL") or (postgres_url() if production() else _state_sqlite("twilio.db"))
 
 
+def unanswered_db_url() -> str:
+    """Where the questions the assistant could not answer are kept (redacted, for `camino report
+    unanswered`): CAMINO_UNANSWERED_DB_URL, else the production profile's PostgreSQL database (table
+    unanswered_questions), else a SQLite file in the state dir."""
+    return os.environ.get("CAMINO_UNANSWERED_DB_URL") or (
+        postgres_url() if production() else _state_sqlite("unanswered.db")
+    )
+
+
 # ------------------------------------------------------------------------------------------ servers
 
 

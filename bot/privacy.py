@@ -28,6 +28,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ssn", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),
     ("phone", re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]?\d{4}(?!\d)")),
     ("phone", re.compile(r"(?<![\w$])(?:\+?1)?\d{10}(?!\d)")),
+    # a number from abroad ("+52 55 1234 5678") and a local number without its area code ("555-0142")
+    ("phone", re.compile(r"(?<![\w$])\+\d{1,3}(?:[\s.-]?\d){8,12}(?![\d-])")),
+    ("phone", re.compile(r"(?<![\w$.,/:-])\d{3}[.-]\d{4}(?![\w-]|[.,]\d)")),
     # English: "1234 W Main St", "4321 South Vermont Avenue Apt 5"
     (
         "address",
@@ -43,6 +46,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "address",
         re.compile(rf"\b(?:{_ES_STREET})\s+(?:[A-Za-zÁÉÍÓÚÑáéíóúñ0-9'.-]+\s+){{1,4}}#?\d{{1,6}}\b", re.IGNORECASE),
     ),
+    # Spanish, the number first: "456 calle Olympic", "1234 Calle Cesar Chavez"
+    (
+        "address",
+        re.compile(
+            rf"\b\d{{1,6}}\s+(?:de\s+la\s+)?(?:{_ES_STREET})\s+(?:[A-Za-zÁÉÍÓÚÑáéíóúñ0-9'.-]+\s*){{1,2}}", re.IGNORECASE
+        ),
+    ),
     # Student / district ids: a run of 6 to 12 digits (a ZIP has 5, a year 4), or an id after the word.
     (
         "student_id",
@@ -52,6 +62,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("student_id", re.compile(r"(?<![\w$.,])\d{6,12}(?![\w.,]\d)")),
+    # an id with a letter in front ("A1234567")
+    ("student_id", re.compile(r"(?<![\w$])[A-Za-z]{1,2}\d{6,11}\b")),
 ]
 
 

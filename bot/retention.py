@@ -2,7 +2,8 @@
 
 Rasa's SQL tracker store never forgets; `camino purge` deletes whole conversations whose last event is
 older than the retention period, so no partial conversation is left behind, the SMS replies remembered
-by MessageSid past their day, and rotated logs older than the retention period. The web server runs it
+by MessageSid past their day, rotated logs and the redacted unanswered questions (bot/unanswered)
+older than the retention period. The web server runs it
 once a day by itself (run_daily); it stays a command.
 """
 
@@ -53,7 +54,23 @@ def purge_all(days: int = DEFAULT_DAYS) -> dict[str, int]:
         replies = state.forget_old_replies()
     finally:
         state.engine.dispose()
-    return {"conversations": purge(days), "sms_replies": replies, "logs": logs.remove_old(days)}
+    return {
+        "conversations": purge(days),
+        "sms_replies": replies,
+        "logs": logs.remove_old(days),
+        "unanswered": purge_unanswered(days),
+    }
+
+
+def purge_unanswered(days: int = DEFAULT_DAYS, url: str | None = None) -> int:
+    """Delete the unanswered questions (bot/unanswered) asked more than `days` ago; how many went."""
+    from bot.unanswered.store import UnansweredStore
+
+    store = UnansweredStore(url)
+    try:
+        return store.forget_older_than(days)
+    finally:
+        store.close()
 
 
 async def run_daily(days: int = DEFAULT_DAYS, every: float = DAY_S) -> None:

@@ -179,7 +179,8 @@ def test_purge_all_and_the_daily_run(tmp_path, monkeypatch):
 
     monkeypatch.setenv("CAMINO_STATE_DIR", str(tmp_path))
     monkeypatch.delenv("CAMINO_TWILIO_DB_URL", raising=False)
-    assert retention.purge_all(30) == {"conversations": 0, "sms_replies": 0, "logs": 0}
+    monkeypatch.delenv("CAMINO_UNANSWERED_DB_URL", raising=False)
+    assert retention.purge_all(30) == {"conversations": 0, "sms_replies": 0, "logs": 0, "unanswered": 0}
     runs = []
     monkeypatch.setattr(retention, "purge_all", lambda days: runs.append(days) or {})
 

@@ -20,6 +20,11 @@ PII = [
     ("vivimos en la calle Olympic 1234", "Olympic 1234"),
     ("Avenida Central #456 en Los Ángeles", "Central #456"),
     ("SSN 123-45-6789", "123-45-6789"),
+    ("call me at 555-0142 about magnets", "555-0142"),
+    ("mi celular en México es +52 55 1234 5678", "1234 5678"),
+    ("vivo en 456 calle Olympic", "456 calle Olympic"),
+    ("dirección: 1234 Calle Cesar Chavez", "1234 Calle Cesar Chavez"),
+    ("his LAUSD ID is #A1234567", "A1234567"),
 ]
 
 KEEP = [
@@ -30,6 +35,10 @@ KEEP = [
     "the top 9% and $2,750 per student",
     "que es gate",
     "3.0 GPA and 15 courses",
+    "school starts at 8:00-2:30 and costs $150.00",
+    "the 2025-2026 cycle, grades 6-8, 90011-1234",
+    "calle 5 is near the school",
+    "what is +1 point for a sibling",
 ]
 
 

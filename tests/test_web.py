@@ -535,7 +535,8 @@ def test_staff_page_has_the_three_tool_forms_in_its_language(web, lang):
         assert f'id="{form}"' in page
     for key in ("points_title", "ag_title", "options_title", "points_button", "ag_csv_label", "options_zip"):
         assert i18n.text(key, lang) in page.replace("&#x27;", "'"), key
-    assert page.count('role="status"') == 4  # the lookup's and each tool's, there before anything is said
+    # the lookup's, each tool's and the unanswered report's, there before anything is said
+    assert page.count('role="status"') == 5
 
 
 def test_pages_run_no_inline_script(web):

@@ -22,6 +22,7 @@ from aiohttp import web
 
 from bot import config
 from bot.language import LANGUAGES
+from bot.unanswered.store import UnansweredStore
 from bot.web import i18n, staff, staff_tools
 
 logger = logging.getLogger(__name__)
@@ -225,6 +226,33 @@ async def staff_tool(request: web.Request) -> web.Response:
     return web.json_response(result)
 
 
+MAX_REPORT_DAYS = 365
+UNANSWERED = web.AppKey("unanswered", UnansweredStore)  # a store passed in (tests); absent: the configured one
+
+
+async def staff_unanswered(request: web.Request) -> web.Response:
+    """GET /staff/api/unanswered?days=N: what Camino could not answer (bot/unanswered/report.py), as JSON."""
+    refusal = _staff_refusal(request, api=True)
+    if refusal is not None:
+        return refusal
+    from bot.unanswered import report
+
+    raw = request.query.get("days", str(report.DEFAULT_DAYS)).strip()
+    days = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else 0
+    if not 1 <= days <= MAX_REPORT_DAYS:
+        return web.json_response({"error": i18n.both("bad_days", max=MAX_REPORT_DAYS)}, status=400)
+    store = request.app.get(UNANSWERED)
+    try:
+        result = await asyncio.get_running_loop().run_in_executor(None, report.recent, days, store)
+        result = report.with_titles(
+            result, await asyncio.get_running_loop().run_in_executor(None, report.knowledge_titles)
+        )
+    except Exception as error:  # the store is down: say so, in both languages
+        logger.warning("unanswered report failed: %s", type(error).__name__)
+        return web.json_response({"error": i18n.both("report_unavailable")}, status=503)
+    return web.json_response(result)
+
+
 HEALTH_TIMEOUT_S = 3.0
 
 
@@ -300,19 +328,27 @@ async def _retention(app: web.Application):
     task.cancel()
 
 
-def create_app(settings: Settings | None = None, warm_up: bool = False, purge_daily: bool = False) -> web.Application:
+def create_app(
+    settings: Settings | None = None,
+    warm_up: bool = False,
+    purge_daily: bool = False,
+    unanswered: UnansweredStore | None = None,
+) -> web.Application:
     app = web.Application(
         middlewares=[security_headers, errors],
         client_max_size=64 * 1024,
         handler_args={"max_line_size": MAX_REQUEST_LINE, "max_field_size": MAX_REQUEST_LINE},
     )
     app[SETTINGS] = settings or Settings.from_env()
+    if unanswered is not None:
+        app[UNANSWERED] = unanswered
     app.router.add_get("/", widget_page)
     app.router.add_get("/healthz", health)
     app.router.add_get("/staff", staff_page)
     app.router.add_get("/staff/api/check", staff_check)
     app.router.add_get("/staff/api/ask", staff_ask)
     app.router.add_post("/staff/api/tools/{tool}", staff_tool)
+    app.router.add_get("/staff/api/unanswered", staff_unanswered)
     app.router.add_static("/static/", STATIC_DIR)
     if VENDOR_DIR.is_dir():
         app.router.add_static("/vendor/", VENDOR_DIR)

@@ -201,6 +201,44 @@ STRINGS: dict[str, dict[str, str]] = {
         "es": "El código postal debe tener 5 dígitos, como 90011 (o dejarse vacío).",
     },
     "too_large": {"en": "The request is too large.", "es": "La solicitud es demasiado grande."},
+    # the staff page's report of what Camino could not answer
+    "unanswered_heading": {"en": "What Camino could not answer", "es": "Lo que Camino no pudo responder"},
+    "unanswered_intro": {
+        "en": 'Questions that got a "did you mean", no answer, an out-of-scope reply or a quick "that\'s not '
+        'it", grouped by likely topic. Phone numbers, emails, student ids and addresses were removed before '
+        "they were stored.",
+        "es": 'Preguntas que recibieron un "¿quiso decir?", ninguna respuesta, una respuesta de fuera de tema '
+        'o un "no era eso" enseguida, agrupadas por tema probable. Los teléfonos, correos, números de '
+        "estudiante y direcciones se quitaron antes de guardarlas.",
+    },
+    "unanswered_days": {"en": "Last days", "es": "Últimos días"},
+    "unanswered_button": {"en": "Show", "es": "Mostrar"},
+    "unanswered_total": {
+        "en": "{total} question(s) in the last {days} days: {en} in English, {es} in Spanish.",
+        "es": "{total} pregunta(s) en los últimos {days} días: {en} en inglés, {es} en español.",
+    },
+    "unanswered_none": {
+        "en": "No unanswered questions in this period.",
+        "es": "No hay preguntas sin respuesta en este periodo.",
+    },
+    "unanswered_topic": {"en": "Likely topic", "es": "Tema probable"},
+    "unanswered_count": {"en": "Questions", "es": "Preguntas"},
+    "unanswered_examples": {"en": "Examples", "es": "Ejemplos"},
+    "unanswered_no_topic": {"en": "(no likely topic)", "es": "(sin tema probable)"},
+    "kind_fallback": {"en": "not understood", "es": "no entendida"},
+    "kind_did_you_mean": {"en": "did you mean", "es": "¿quiso decir?"},
+    "kind_no_answer": {"en": "no answer", "es": "sin respuesta"},
+    "kind_school_not_found": {"en": "school not found", "es": "escuela no encontrada"},
+    "kind_out_of_scope": {"en": "out of scope", "es": "fuera de tema"},
+    "kind_rephrase": {"en": "that's not it", "es": "no era eso"},
+    "bad_days": {
+        "en": "The number of days must be a whole number from 1 to {max}.",
+        "es": "El número de días debe ser un número entero del 1 al {max}.",
+    },
+    "report_unavailable": {
+        "en": "The report is not available right now. Please try again later.",
+        "es": "El informe no está disponible en este momento. Inténtelo de nuevo más tarde.",
+    },
     # answers and errors (also in the staff API's JSON)
     "no_match": {
         "en": f"No checked answer matches that question. Try other words, or refer the family to "

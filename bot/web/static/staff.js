@@ -19,6 +19,7 @@
     $("search-form").hidden = true;
     $("result").hidden = true;
     $("tools").hidden = true;
+    $("unanswered").hidden = true;
     $("sign-out").hidden = true;
     document.querySelectorAll(".tool .tool-result").forEach(function (block) { block.hidden = true; });
     document.querySelectorAll(".tool .status").forEach(function (status) { status.textContent = ""; });
@@ -30,6 +31,7 @@
     $("token-form").hidden = true;
     $("search-form").hidden = false;
     $("tools").hidden = false;
+    $("unanswered").hidden = false;
     $("sign-out").hidden = false;
     $("q").focus();
   }
