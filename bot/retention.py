@@ -53,7 +53,23 @@ def purge_all(days: int = DEFAULT_DAYS) -> dict[str, int]:
         replies = state.forget_old_replies()
     finally:
         state.engine.dispose()
-    return {"conversations": purge(days), "sms_replies": replies, "logs": logs.remove_old(days)}
+    counts = {"conversations": purge(days), "sms_replies": replies, "logs": logs.remove_old(days)}
+    counts.update(_purge_reminders())
+    return counts
+
+
+def _purge_reminders() -> dict[str, int]:
+    """Reminder subscriptions past their last date (numbers deleted), stale offers, old consent records."""
+    from bot.reminders.optin import today_in_los_angeles
+    from bot.reminders.store import ReminderStore
+
+    store = ReminderStore()
+    try:
+        ended = store.end_past(today_in_los_angeles())
+        store.forget_old_offers()
+        return {"reminders_ended": ended, "reminder_consents": store.forget_old_consents()}
+    finally:
+        store.dispose()
 
 
 async def run_daily(days: int = DEFAULT_DAYS, every: float = DAY_S) -> None:
