@@ -8,6 +8,7 @@ import base64
 import json
 import re
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
@@ -19,6 +20,7 @@ class FakeTwilio:
     def __init__(self) -> None:
         self.received: list[dict[str, str]] = []
         self.failures: dict[str, tuple[int, int]] = {}  # recipient -> (HTTP status, Twilio error code)
+        self.delay = 0.0  # seconds before each answer (lets two senders overlap)
         self.lock = threading.Lock()
         fake = self
 
@@ -35,6 +37,8 @@ class FakeTwilio:
                 auth = self.headers.get("Authorization", "")
                 user = base64.b64decode(auth[6:]).decode().split(":", 1)[0] if auth.startswith("Basic ") else ""
                 failure = fake.failures.get(form.get("To", ""))
+                if fake.delay:
+                    time.sleep(fake.delay)
                 with fake.lock:
                     fake.received.append({**form, "_account": match.group(1), "_user": user})
                 if failure:

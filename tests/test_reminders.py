@@ -4,6 +4,7 @@ Twilio API (inside and outside sending hours, twice, from two processes at once)
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import subprocess
 
@@ -380,6 +381,7 @@ def test_two_processes_at_once_send_each_reminder_exactly_once(tmp_path, fake, c
         for i, number in enumerate(numbers):
             subscribe(store, number, "es" if i % 2 else "en")
         env = cli_env(url)
+        fake.delay = 0.08  # each send takes a while, so the two runs overlap
         command = [CAMINO, "reminders", "send-due", "--now", "2026-12-03T12:00"]
         runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True) for _ in range(2)]
         outputs = [run.communicate(timeout=180)[0] for run in runs]
@@ -393,3 +395,24 @@ def test_two_processes_at_once_send_each_reminder_exactly_once(tmp_path, fake, c
     finally:
         if pg:
             pg.close()
+
+
+def test_whatsapp_opt_in_is_kept_per_channel_and_stop_on_sms_ends_both(rphone, store):
+    rphone.send("REMIND", from_=f"whatsapp:{NUMBER}")
+    rphone.send("REMIND")
+    assert sorted(r.channel for r in rows(store, reminder_store.subscriptions)) == ["sms", "whatsapp"]
+    rphone.send("STOP")
+    assert rows(store, reminder_store.subscriptions) == []
+
+
+def test_the_web_servers_loop_sends_due_reminders_until_it_is_stopped(monkeypatch):
+    calls = []
+    monkeypatch.setattr(sending, "send_due", lambda: calls.append(1) or sending.Report())
+
+    async def run():
+        task = asyncio.ensure_future(sending.run_scheduler(every=0.01))
+        await asyncio.sleep(0.2)
+        task.cancel()
+
+    asyncio.run(run())
+    assert len(calls) >= 2
