@@ -416,3 +416,19 @@ def test_the_web_servers_loop_sends_due_reminders_until_it_is_stopped(monkeypatc
 
     asyncio.run(run())
     assert len(calls) >= 2
+
+
+def test_yes_answers_the_offer_only_as_the_very_next_message(rphone, store):
+    """A "yes" two messages later answers the bot (e.g. a tool's yes/no question), never the old offer."""
+    rphone.bot.script = lambda text: [{"text": "The deadline is…"}, {"custom": PAYLOAD_EN}]
+    rphone.send("when is the deadline?")
+    rphone.bot.script = lambda text: [{"text": "Does a sibling attend that magnet?"}]
+    rphone.send("estimate my points")
+    rphone.send("yes")
+    assert rphone.bot.texts == ["when is the deadline?", "estimate my points", "yes"]
+    assert rows(store, reminder_store.subscriptions) == []
+    [reply] = rphone.send("REMIND")  # the topic asked about is still the one the reminder follows
+    assert {r.deadline_id for r in rows(store, reminder_store.chosen)} == {
+        "2027-28:on_time_deadline",
+        "2027-28:late_opens",
+    }

@@ -1,8 +1,9 @@
 """Opting in to deadline reminders from a phone, and out again: what the SMS/WhatsApp service asks here.
 
 - REMIND / RECORDAR (whole message, any case or accents) subscribes the number to the dates ahead for
-  what the family last asked about; "yes"/"sí"/"si" does the same within a day of the short offer that
-  follows a deadline answer. With no dated deadline ahead the family is told so and nothing is stored.
+  what the family last asked about; "yes"/"sí"/"si" does the same when it is the very next message after
+  the short offer that follows a deadline answer (within a day). With no dated deadline ahead the family
+  is told so and nothing is stored.
 - STOP in any form cancels every reminder of the number at once (number deleted); START does not bring
   them back (the family is told to opt in again); HELP, for a subscriber, says what the program is.
 """
@@ -94,7 +95,7 @@ class ReminderDesk:
             return None
         shown = texts()[wording][lang]  # the wording's template in that language (its hash is the version)
         self.store.subscribe(parsed[1], sender.number_key, sender.channel, lang, chosen, Consent(via, wording, shown))
-        self.store.drop_offer(sender.sender_id)
+        self.store.close_offer(sender.sender_id)
         logger.info("reminder opt-in from %s: %d date(s), via %s, lang=%s", _short(sender), len(chosen), via, lang)
         return messages.confirmation(chosen, lang)
 
@@ -112,6 +113,10 @@ class ReminderDesk:
             return ""  # already subscribed to all of them
         self.store.offer(sender.sender_id, topic, lang)
         return say("reminders_offer", lang)
+
+    def close_offer(self, sender: Sender) -> None:
+        """A message that goes to the bot: an offer made before it can no longer be answered by "yes"."""
+        self.store.close_offer(sender.sender_id)
 
     def stop(self, sender: Sender) -> None:
         if self.store.cancel(sender.number_key):

@@ -50,7 +50,7 @@ from bot.reminders.deadlines import Deadline
 
 MAX_ATTEMPTS = 3
 RETRY_AFTER = dt.timedelta(minutes=30)
-OFFER_TTL = dt.timedelta(days=1)  # a "yes" later than this is an ordinary message
+OFFER_TTL = dt.timedelta(days=1)  # offers (and the topic REMIND uses) are forgotten after this
 CONSENT_KEEP_DAYS = 4 * 365
 CLAIMED, SENT, FAILED = "claimed", "sent", "failed"
 
@@ -106,6 +106,7 @@ offers = Table(
     Column("topic", String(48)),
     Column("lang", String(8), nullable=False),
     Column("offered_at", DateTime, nullable=False),
+    Column("open", Integer, nullable=False),  # 1 while "yes" answers it: only the very next message
 )
 
 
@@ -250,13 +251,13 @@ class ReminderStore:
     def offer(self, sender_id: str, topic: str | None, lang: str) -> None:
         with self.engine.begin() as db:
             db.execute(delete(offers).where(offers.c.sender_id == sender_id))
-            db.execute(insert(offers).values(sender_id=sender_id, topic=topic, lang=lang, offered_at=_now()))
+            db.execute(insert(offers).values(sender_id=sender_id, topic=topic, lang=lang, offered_at=_now(), open=1))
 
     def pending_offer(self, sender_id: str) -> tuple[str | None, str] | None:
         """(topic, language) of an offer made to this conversation in the last OFFER_TTL, if any."""
         with self.engine.connect() as db:
             row = db.execute(select(offers).where(offers.c.sender_id == sender_id)).first()
-        if row is None or row.offered_at < _now() - OFFER_TTL:
+        if row is None or not row.open or row.offered_at < _now() - OFFER_TTL:
             return None
         return row.topic, row.lang
 
@@ -265,9 +266,11 @@ class ReminderStore:
             row = db.execute(select(offers.c.topic).where(offers.c.sender_id == sender_id)).first()
         return row.topic if row else None
 
-    def drop_offer(self, sender_id: str) -> None:
+    def close_offer(self, sender_id: str) -> None:
+        """The offer is no longer the last thing said: a later "yes" answers something else. Its topic
+        stays, for a later REMIND."""
         with self.engine.begin() as db:
-            db.execute(delete(offers).where(offers.c.sender_id == sender_id))
+            db.execute(update(offers).where(offers.c.sender_id == sender_id, offers.c.open == 1).values(open=0))
 
     # sending
     def due(self, today: dt.date) -> list[Due]:

@@ -109,6 +109,8 @@ class SmsService:
         choices = self.state.last_choices(sender.sender_id)
         number = sms_input.choice_number(text, len(choices))
         text = for_nlu(choices[number - 1] if number else text)  # empty, emoji-only: the bot's polite note
+        if self.reminders:
+            self.reminders.close_offer(sender)  # "yes" from now on answers the bot, not the offer
         try:
             messages = await self._ask(text, sender)
         except asyncio.TimeoutError:
