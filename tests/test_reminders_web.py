@@ -217,3 +217,12 @@ def test_the_widget_page_links_to_the_reminders_form(client):
     assert (
         status == 200 and 'href="/reminders?lang=es"' in page and html.escape(i18n.text("reminders_link", "es")) in page
     )
+
+
+def test_signing_up_again_sends_no_second_confirmation(client, store, fake):
+    client.post(VALID)
+    status, page, _ = client.post({**VALID, "phone": "+1 213 555 0188"})
+    assert status == 200 and html.escape(i18n.text("reminders_already", "en")) in page
+    assert len(fake.received) == 1 and len(subscriptions(store)) == 1
+    client.post({**VALID, "topic": "choices_results"})  # a date not chosen yet: confirmed and added
+    assert len(fake.received) == 2 and len(consents(store)) == 2

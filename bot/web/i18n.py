@@ -72,6 +72,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "es": "Listo. Enviamos un mensaje de confirmación al número que termina en {last4}. Responda STOP "
         "cuando quiera.",
     },
+    "reminders_already": {
+        "en": "This number is already signed up for these dates. Reply STOP to any of our texts to cancel.",
+        "es": "Este número ya está inscrito para estas fechas. Responda STOP a cualquiera de nuestros mensajes "
+        "para cancelar.",
+    },
     "reminders_need_consent": {
         "en": "Please check the box to agree to the text messages, or leave this page: nothing was saved.",
         "es": "Marque la casilla para aceptar los mensajes de texto, o salga de esta página: no se guardó nada.",

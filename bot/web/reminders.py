@@ -152,6 +152,8 @@ async def subscribe(request: web.Request) -> web.Response:
     outcome = await loop.run_in_executor(None, _sign_up, optin, number, sms_lang, ahead)
     if outcome == "ok":
         return _page(lang, message=i18n.text("reminders_done", lang, last4=number[-4:]))
+    if outcome == "already":
+        return _page(lang, message=i18n.text("reminders_already", lang))
     status = {"opted_out": 409, "unavailable": 503, "send_failed": 502}[outcome]
     return _page(lang, status, message=i18n.text(f"reminders_{outcome}", lang))
 
@@ -163,6 +165,9 @@ def _sign_up(optin: WebOptIn, number: str, lang: str, ahead: list[dl.Deadline]) 
     key = number_key(number)
     if optin.is_opted_out(key):
         return "opted_out"
+    have = set(optin.get_store().deadlines_of(key))
+    if all(d.id in have for d in ahead):
+        return "already"  # no second confirmation: the form cannot be used to text a number again and again
     sender = optin.sender()
     if sender is None:
         logger.warning("reminder form: no Twilio sender configured (TWILIO_ACCOUNT_SID, CAMINO_TWILIO_FROM)")
