@@ -2,7 +2,8 @@
 
 Rasa's SQL tracker store never forgets; `camino purge` deletes whole conversations whose last event is
 older than the retention period, so no partial conversation is left behind, the SMS replies remembered
-by MessageSid past their day, and rotated logs older than the retention period. The web server runs it
+by MessageSid past their day, rotated logs older than the retention period, and reminder subscriptions
+past their last date (numbers deleted; bot/reminders/store.py). The web server runs it
 once a day by itself (run_daily); it stays a command.
 """
 
