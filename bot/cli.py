@@ -366,6 +366,11 @@ def _purge(args: argparse.Namespace) -> int:
         f"{removed['sms_replies']} remembered SMS repl(ies) past their day, {removed['logs']} old log file(s), "
         f"{removed['unanswered']} unanswered question(s)"
     )
+    if "reminders_ended" in removed:
+        print(
+            f"removed {removed['reminders_ended']} reminder subscription(s) past their last date (numbers deleted), "
+            f"{removed['reminder_consents']} consent record(s) closed more than four years ago"
+        )
     return 0
 
 
@@ -481,6 +486,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.tools.options import add_parser as add_options
 
     add_options(sub)
+    from bot.reminders.cli import add_parser as add_reminders
+
+    add_reminders(sub)
     return parser
 
 

@@ -100,6 +100,15 @@ def unanswered_db_url() -> str:
     )
 
 
+def reminders_db_url() -> str:
+    """Deadline reminders (subscriptions, consent records, sends): CAMINO_REMINDERS_DB_URL, else the
+    production profile's PostgreSQL database (tables reminder_*), else a SQLite file in the state dir.
+    Every process that sends must share it: its unique keys are what stop a reminder going out twice."""
+    return os.environ.get("CAMINO_REMINDERS_DB_URL") or (
+        postgres_url() if production() else _state_sqlite("reminders.db")
+    )
+
+
 # ------------------------------------------------------------------------------------------ servers
 
 
@@ -197,6 +206,42 @@ def sender_secret() -> bytes:
     if configured:
         return configured.encode()
     return _installation_secret("sender_secret").encode()
+
+
+def reminders_key() -> bytes:
+    """The Fernet key that encrypts reminder subscribers' numbers: derived from CAMINO_REMINDERS_KEY,
+    else from a secret generated once per installation in the state dir. Every process that sends
+    reminders must share it; losing it makes the stored numbers unreadable (nobody gets reminders)."""
+    import base64
+    import hashlib
+
+    secret = os.environ.get("CAMINO_REMINDERS_KEY", "") or _installation_secret("reminders_key")
+    return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest())
+
+
+def twilio_account_sid() -> str:
+    """The Twilio account that sends reminders (with TWILIO_AUTH_TOKEN); empty: reminders are not sent."""
+    return os.environ.get("TWILIO_ACCOUNT_SID", "").strip()
+
+
+def twilio_api_url() -> str:
+    """Base URL of Twilio's REST API (tests point it at a local fake); empty: Twilio's own."""
+    return os.environ.get("CAMINO_TWILIO_API_URL", "").strip().rstrip("/")
+
+
+def twilio_sms_from() -> str:
+    """What reminders are sent from by SMS: a number (+1…) or a Messaging Service SID (MG…)."""
+    return os.environ.get("CAMINO_TWILIO_FROM", "").strip()
+
+
+def twilio_whatsapp_from() -> str:
+    """The WhatsApp sender (+1…) for reminders to WhatsApp subscribers; empty: CAMINO_TWILIO_FROM."""
+    return os.environ.get("CAMINO_TWILIO_WHATSAPP_FROM", "").strip() or twilio_sms_from()
+
+
+def reminders_scheduler() -> bool:
+    """Whether the web server sends due reminders by itself (CAMINO_REMINDERS_SCHEDULER=0: only cron)."""
+    return os.environ.get("CAMINO_REMINDERS_SCHEDULER", "1").strip() not in ("0", "false", "no", "off")
 
 
 def _installation_secret(name: str) -> str:

@@ -3,7 +3,8 @@
 Rasa's SQL tracker store never forgets; `camino purge` deletes whole conversations whose last event is
 older than the retention period, so no partial conversation is left behind, the SMS replies remembered
 by MessageSid past their day, rotated logs and the redacted unanswered questions (bot/unanswered)
-older than the retention period. The web server runs it
+older than the retention period, and reminder subscriptions past their last date (numbers deleted;
+bot/reminders/store.py). The web server runs it
 once a day by itself (run_daily); it stays a command.
 """
 
@@ -54,12 +55,14 @@ def purge_all(days: int = DEFAULT_DAYS) -> dict[str, int]:
         replies = state.forget_old_replies()
     finally:
         state.engine.dispose()
-    return {
+    counts = {
         "conversations": purge(days),
         "sms_replies": replies,
         "logs": logs.remove_old(days),
         "unanswered": purge_unanswered(days),
     }
+    counts.update(_purge_reminders())
+    return counts
 
 
 def purge_unanswered(days: int = DEFAULT_DAYS, url: str | None = None) -> int:
@@ -71,6 +74,20 @@ def purge_unanswered(days: int = DEFAULT_DAYS, url: str | None = None) -> int:
         return store.forget_older_than(days)
     finally:
         store.close()
+
+
+def _purge_reminders() -> dict[str, int]:
+    """Reminder subscriptions past their last date (numbers deleted), stale offers, old consent records."""
+    from bot.reminders.optin import today_in_los_angeles
+    from bot.reminders.store import ReminderStore
+
+    store = ReminderStore()
+    try:
+        ended = store.end_past(today_in_los_angeles())
+        store.forget_old_offers()
+        return {"reminders_ended": ended, "reminder_consents": store.forget_old_consents()}
+    finally:
+        store.dispose()
 
 
 async def run_daily(days: int = DEFAULT_DAYS, every: float = DAY_S) -> None:

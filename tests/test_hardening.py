@@ -180,7 +180,14 @@ def test_purge_all_and_the_daily_run(tmp_path, monkeypatch):
     monkeypatch.setenv("CAMINO_STATE_DIR", str(tmp_path))
     monkeypatch.delenv("CAMINO_TWILIO_DB_URL", raising=False)
     monkeypatch.delenv("CAMINO_UNANSWERED_DB_URL", raising=False)
-    assert retention.purge_all(30) == {"conversations": 0, "sms_replies": 0, "logs": 0, "unanswered": 0}
+    assert retention.purge_all(30) == {
+        "conversations": 0,
+        "sms_replies": 0,
+        "logs": 0,
+        "unanswered": 0,
+        "reminders_ended": 0,
+        "reminder_consents": 0,
+    }
     runs = []
     monkeypatch.setattr(retention, "purge_all", lambda days: runs.append(days) or {})
 
@@ -198,3 +205,10 @@ def test_the_web_server_purges_daily():
 
     assert _retention in create_app(purge_daily=True).cleanup_ctx
     assert _retention not in create_app().cleanup_ctx
+
+
+def test_the_web_server_sends_due_reminders_unless_told_not_to():
+    from bot.web.app import _reminder_scheduler, create_app
+
+    assert _reminder_scheduler in create_app(send_reminders=True).cleanup_ctx
+    assert _reminder_scheduler not in create_app().cleanup_ctx

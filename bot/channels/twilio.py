@@ -26,6 +26,7 @@ from bot.channels.sms.inbound import sender_secret
 from bot.channels.sms.service import REPLY_TIMEOUT_S, Inbound, SmsService
 from bot.channels.sms.state import SmsState
 from bot.channels.sms.texts import say
+from bot.reminders.optin import ReminderDesk
 
 logger = logging.getLogger(__name__)
 
@@ -77,12 +78,14 @@ class TwilioInput(InputChannel):
         public_base_url: str | None = None,
         state: SmsState | None = None,
         reply_timeout: float = REPLY_TIMEOUT_S,
+        reminders: ReminderDesk | None = None,
     ) -> None:
         self.auth_token = auth_token if auth_token is not None else config.twilio_auth_token()
         base = public_base_url if public_base_url is not None else config.public_base_url()
         self.public_base_url = base.rstrip("/")
         self.state = state
         self.reply_timeout = reply_timeout
+        self.reminders = reminders
         if not (self.auth_token and self.public_base_url):
             logger.warning(
                 "TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL must both be set: every Twilio webhook will "
@@ -113,7 +116,7 @@ class TwilioInput(InputChannel):
             return collector.messages
 
         sender_secret()  # at start-up: creates the installation secret if there is none yet
-        service = SmsService(ask_bot, self.state or SmsState(), self.reply_timeout)
+        service = SmsService(ask_bot, self.state or SmsState(), self.reply_timeout, self.reminders or ReminderDesk())
         webhook = Blueprint("camino_twilio_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])

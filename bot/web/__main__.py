@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logs.setup("web")
     web.run_app(
-        create_app(warm_up=True, purge_daily=True),
+        create_app(warm_up=True, purge_daily=True, send_reminders=config.reminders_scheduler()),
         host=args.host,
         port=args.port,
         access_log_class=PathOnlyAccessLogger,

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -328,11 +329,33 @@ async def _retention(app: web.Application):
     task.cancel()
 
 
+async def staff_reminders(request: web.Request) -> web.Response:
+    """GET /staff/api/reminders: subscribed families per deadline and language (counts only)."""
+    refusal = _staff_refusal(request, api=True)
+    if refusal is not None:
+        return refusal
+    from bot.web.reminders import REMINDERS, staff_counts
+
+    loop = asyncio.get_running_loop()
+    return web.json_response(await loop.run_in_executor(None, staff_counts, request.app[REMINDERS]))
+
+
+async def _reminder_scheduler(app: web.Application):
+    """Due reminders sent every few minutes, 8 a.m. to 8 p.m. Los Angeles time (bot/reminders/sending.py)."""
+    from bot.reminders.sending import run_scheduler
+
+    task = asyncio.ensure_future(run_scheduler())
+    yield
+    task.cancel()
+
+
 def create_app(
     settings: Settings | None = None,
     warm_up: bool = False,
     purge_daily: bool = False,
     unanswered: UnansweredStore | None = None,
+    reminders: Any = None,
+    send_reminders: bool = False,
 ) -> web.Application:
     app = web.Application(
         middlewares=[security_headers, errors],
@@ -349,6 +372,10 @@ def create_app(
     app.router.add_get("/staff/api/ask", staff_ask)
     app.router.add_post("/staff/api/tools/{tool}", staff_tool)
     app.router.add_get("/staff/api/unanswered", staff_unanswered)
+    app.router.add_get("/staff/api/reminders", staff_reminders)
+    from bot.web.reminders import add_routes as add_reminder_routes
+
+    add_reminder_routes(app, reminders)
     app.router.add_static("/static/", STATIC_DIR)
     if VENDOR_DIR.is_dir():
         app.router.add_static("/vendor/", VENDOR_DIR)
@@ -359,4 +386,6 @@ def create_app(
         app.on_startup.append(_warm_up)  # type: ignore[arg-type]
     if purge_daily:
         app.cleanup_ctx.append(_retention)
+    if send_reminders:
+        app.cleanup_ctx.append(_reminder_scheduler)
     return app

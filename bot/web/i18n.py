@@ -36,6 +36,83 @@ STRINGS: dict[str, dict[str, str]] = {
         "es": f"El chat no se pudo cargar. Por favor recargue la página o llame al {PHONE}.",
     },
     "needs_javascript": {"en": "This chat needs JavaScript.", "es": "Este chat necesita JavaScript."},
+    # the deadline reminders page (bot/web/reminders.py)
+    "reminders_link": {"en": "Get deadline reminders by text", "es": "Reciba recordatorios de fechas por texto"},
+    "reminders_title": {"en": "Camino deadline reminders", "es": "Recordatorios de fechas de Camino"},
+    "reminders_intro": {
+        "en": "Get a text message before these LAUSD dates:",
+        "es": "Reciba un mensaje de texto antes de estas fechas de LAUSD:",
+    },
+    "reminders_phone": {"en": "Mobile phone number (U.S.)", "es": "Número de celular (EE. UU.)"},
+    "reminders_language": {"en": "Language of the texts", "es": "Idioma de los mensajes"},
+    "reminders_consent": {
+        "en": "Yes, send Camino deadline reminders by text message to this number: 1 text about a week "
+        "before each date above, then they end. Msg & data rates may apply. Reply HELP for help, STOP to "
+        "cancel at any time. Agreeing is not required to use Camino.",
+        "es": "Sí, quiero recibir los recordatorios de fechas de Camino por mensaje de texto en este número: "
+        "1 mensaje aprox. una semana antes de cada fecha de arriba; luego terminan. Pueden aplicarse tarifas "
+        "de mensajes y datos. Responda AYUDA para ayuda o STOP para cancelar cuando quiera. No tiene que "
+        "aceptar para usar Camino.",
+    },
+    "reminders_privacy": {
+        "en": "We keep your number encrypted, only to send these texts, and delete it after the last date "
+        "or as soon as you reply STOP.",
+        "es": "Guardamos su número cifrado, solo para enviar estos mensajes, y lo borramos después de la "
+        "última fecha o en cuanto responda STOP.",
+    },
+    "reminders_button": {"en": "Sign up for reminders", "es": "Inscribirme a los recordatorios"},
+    "reminders_none": {
+        "en": "There is no confirmed upcoming date to remind you of yet: LAUSD has not published the next "
+        "dates. Please check choices.lausd.net. Nothing was saved.",
+        "es": "Todavía no hay una fecha próxima confirmada para recordarle: LAUSD aún no ha publicado las "
+        "próximas fechas. Consulte choices.lausd.net. No se guardó nada.",
+    },
+    "reminders_done": {
+        "en": "Done. We sent a confirmation text to the number ending in {last4}. Reply STOP to it at any time.",
+        "es": "Listo. Enviamos un mensaje de confirmación al número que termina en {last4}. Responda STOP "
+        "cuando quiera.",
+    },
+    "reminders_already": {
+        "en": "This number is already signed up for these dates. Reply STOP to any of our texts to cancel.",
+        "es": "Este número ya está inscrito para estas fechas. Responda STOP a cualquiera de nuestros mensajes "
+        "para cancelar.",
+    },
+    "reminders_need_consent": {
+        "en": "Please check the box to agree to the text messages, or leave this page: nothing was saved.",
+        "es": "Marque la casilla para aceptar los mensajes de texto, o salga de esta página: no se guardó nada.",
+    },
+    "reminders_bad_number": {
+        "en": "That does not look like a U.S. mobile number. Please write all 10 digits, area code first.",
+        "es": "Ese número no parece un celular de EE. UU. Escriba los 10 dígitos, empezando por el código de área.",
+    },
+    "reminders_opted_out": {
+        "en": "This number asked Camino to stop texting it. To get reminders, text START and then REMIND "
+        "to Camino. Nothing was saved.",
+        "es": "Este número pidió a Camino no enviarle mensajes. Para recibir recordatorios, envíe COMENZAR y "
+        "luego RECORDAR a Camino. No se guardó nada.",
+    },
+    "reminders_unavailable": {
+        "en": "Text reminders are not available right now. Please try again later. Nothing was saved.",
+        "es": "Los recordatorios por texto no están disponibles ahora. Intente más tarde. No se guardó nada.",
+    },
+    "reminders_send_failed": {
+        "en": "We could not send the confirmation text. Please check the number and try again later. "
+        "Nothing was saved.",
+        "es": "No pudimos enviar el mensaje de confirmación. Revise el número e intente más tarde. No se guardó nada.",
+    },
+    "reminders_bad_origin": {
+        "en": "This form can only be sent from Camino's own page.",
+        "es": "Este formulario solo se puede enviar desde la página de Camino.",
+    },
+    "reminders_staff_heading": {"en": "Deadline reminders", "es": "Recordatorios de fechas"},
+    "reminders_staff_families": {
+        "en": "Families subscribed: {count}",
+        "es": "Familias inscritas: {count}",
+    },
+    "reminders_staff_none": {
+        "en": "No family is subscribed to reminders.",
+        "es": "Ninguna familia está inscrita a los recordatorios.",
+    },
     # the staff page
     "staff_title": {"en": "Camino: answer lookup for staff", "es": "Camino: consulta de respuestas para el personal"},
     "staff_intro": {

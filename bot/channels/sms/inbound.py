@@ -42,15 +42,23 @@ def number_key(e164: str, secret: bytes | None = None) -> str:
     return hmac.new(secret or sender_secret(), e164.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def parse_sender(from_field: str, secret: bytes | None = None) -> Sender | None:
-    """Twilio's `From` ("+13105550100" or "whatsapp:+13105550100") as a Sender; None if it is neither."""
+def parse_number(from_field: str) -> tuple[str, str] | None:
+    """Twilio's `From` ("+13105550100" or "whatsapp:+13105550100") as (channel, E.164 number); None if it
+    is neither. Only reminders keep the number (encrypted, bot/reminders/store.py)."""
     value = (from_field or "").strip()
     channel = "sms"
     if value.lower().startswith(WHATSAPP_PREFIX):
         channel, value = "whatsapp", value[len(WHATSAPP_PREFIX) :]
     number = re.sub(r"[\s().-]", "", value)
-    if not _E164.match(number):
+    return (channel, number) if _E164.match(number) else None
+
+
+def parse_sender(from_field: str, secret: bytes | None = None) -> Sender | None:
+    """Twilio's `From` as a Sender (channel and keyed hash); None if it is neither SMS nor WhatsApp."""
+    parsed = parse_number(from_field)
+    if parsed is None:
         return None
+    channel, number = parsed
     key = number_key(number, secret)
     return Sender(channel, key, f"{channel}:{key}")
 
@@ -59,9 +67,9 @@ def parse_sender(from_field: str, secret: bytes | None = None) -> Sender | None:
 # the words used in both languages (then the conversation's language answers).
 STOP, HELP, START = "stop", "help", "start"
 KEYWORDS: dict[str, tuple[str, str | None]] = {
-    **{w: (STOP, None) for w in ("stop", "stopall")},
-    **{w: (STOP, "en") for w in ("unsubscribe", "cancel", "end", "quit")},
-    **{w: (STOP, "es") for w in ("parar", "alto", "cancelar", "detener", "baja")},
+    **{w: (STOP, None) for w in ("stop", "stopall", "optout", "opt out", "opt-out")},
+    **{w: (STOP, "en") for w in ("unsubscribe", "cancel", "end", "quit", "revoke")},
+    **{w: (STOP, "es") for w in ("parar", "alto", "cancelar", "detener", "baja", "no mas", "ya no", "basta")},
     **{w: (HELP, None) for w in ("info",)},
     **{w: (HELP, "en") for w in ("help",)},
     **{w: (HELP, "es") for w in ("ayuda",)},

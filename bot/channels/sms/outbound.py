@@ -124,8 +124,11 @@ def _fit(units: list[_Unit], budget: int, limit: int) -> list[_Unit]:
     return kept
 
 
-def render(messages: list[dict[str, Any]], medium: str = SMS, previous_lang: str | None = None) -> Reply:
-    """One turn of bot messages (CollectingOutputChannel dicts) as the one text to send back."""
+def render(
+    messages: list[dict[str, Any]], medium: str = SMS, previous_lang: str | None = None, footer: str = ""
+) -> Reply:
+    """One turn of bot messages (CollectingOutputChannel dicts) as the one text to send back; `footer`
+    (the reminder offer) comes last and its room is kept within the aim."""
     paragraphs = [m["text"] for m in messages if isinstance(m.get("text"), str) and m["text"].strip()]
     paragraphs += [m[k] for m in messages for k in ("image", "attachment") if isinstance(m.get(k), str)]
     buttons = [b for m in messages for b in (m.get("buttons") or []) if isinstance(b, dict) and b.get("title")]
@@ -145,8 +148,8 @@ def render(messages: list[dict[str, Any]], medium: str = SMS, previous_lang: str
     while block and len(block) + 2 > MAX_CHARS - LIST_ROOM:
         titles, choices = titles[:-1], choices[:-1]
         block = choices_block(titles, lang) if titles else ""
-    tail = len(block) + 2 if block else 0
+    tail = (len(block) + 2 if block else 0) + (len(footer) + 2 if footer else 0)
     aim = SMS_AIM if medium == SMS else MAX_CHARS
     text = _join(_fit(units, aim - tail, MAX_CHARS - tail))
-    text = "\n\n".join(part for part in (text, block) if part)
+    text = "\n\n".join(part for part in (text, block, footer) if part)
     return Reply(_NOT_XML.sub("", _clip(text, MAX_CHARS)), lang, choices)

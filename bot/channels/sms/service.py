@@ -19,10 +19,11 @@ from typing import Any
 
 from bot.channels.sms import inbound as sms_input
 from bot.channels.sms.inbound import HELP, START, STOP, Sender
-from bot.channels.sms.outbound import render
+from bot.channels.sms.outbound import answer_payload, render
 from bot.channels.sms.state import SmsState
 from bot.channels.sms.texts import say
 from bot.inputs import for_nlu
+from bot.reminders.optin import ReminderDesk
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +47,13 @@ class Inbound:
 
 
 class SmsService:
-    def __init__(self, ask_bot: AskBot, state: SmsState, timeout: float = REPLY_TIMEOUT_S) -> None:
+    def __init__(
+        self, ask_bot: AskBot, state: SmsState, timeout: float = REPLY_TIMEOUT_S, reminders: ReminderDesk | None = None
+    ) -> None:
         self.ask_bot = ask_bot
         self.state = state
         self.timeout = timeout
+        self.reminders = reminders  # deadline reminders (bot/reminders/optin.py); None: not offered
         self._in_flight: dict[str, asyncio.Future] = {}
         self._background: set[asyncio.Task] = set()
 
@@ -88,16 +92,25 @@ class SmsService:
         previous_lang = self.state.last_lang(sender.sender_id)
         keyword = sms_input.keyword(inbound.body)
         if keyword:
+            if keyword.kind == STOP and self.reminders:
+                self.reminders.stop(sender)  # at once, even from a number already opted out
             answered = self._keyword(keyword, sender, keyword.lang or previous_lang)
             if answered is not None:
                 return answered
-        if self.state.opted_out(sender.number_key):
+        opted_out = self.state.opted_out(sender.number_key)
+        if self.reminders:
+            answered = self.reminders.opt_in(inbound.body, inbound.from_, sender, previous_lang, opted_out)
+            if answered is not None:
+                return answered
+        if opted_out:
             logger.info("twilio message from opted-out %s: not answered", _short(sender))
             return ""
         text = sms_input.clean_body(inbound.body)
         choices = self.state.last_choices(sender.sender_id)
         number = sms_input.choice_number(text, len(choices))
         text = for_nlu(choices[number - 1] if number else text)  # empty, emoji-only: the bot's polite note
+        if self.reminders:
+            self.reminders.close_offer(sender)  # "yes" from now on answers the bot, not the offer
         try:
             messages = await self._ask(text, sender)
         except asyncio.TimeoutError:
@@ -106,7 +119,8 @@ class SmsService:
         except Exception as error:  # the family gets an apology, never a 500
             logger.error("bot failed for %s: %s", _short(sender), type(error).__name__)
             return say("error", previous_lang)
-        reply = render(messages, sender.channel, previous_lang)
+        offer = self.reminders.offer(sender, answer_payload(messages)) if self.reminders else ""
+        reply = render(messages, sender.channel, previous_lang, footer=offer)
         self.state.save_turn(sender.sender_id, reply.choices, reply.lang)
         logger.info(
             "twilio reply to %s: channel=%s lang=%s chars=%d choices=%d",
@@ -123,7 +137,8 @@ class SmsService:
         opted_out = self.state.opted_out(sender.number_key)
         if keyword.kind == HELP:
             logger.info("twilio HELP from %s", _short(sender))
-            return say("help", lang or "en")
+            reminders_help = self.reminders.help(sender, lang or "en") if self.reminders else None
+            return reminders_help or say("help", lang or "en")
         if keyword.kind == STOP:
             if opted_out:
                 return ""
@@ -133,7 +148,8 @@ class SmsService:
         if keyword.kind == START and opted_out:
             self.state.opt_in(sender.number_key)
             logger.info("twilio opt-in recorded for %s", _short(sender))
-            return say("started", lang or "en")
+            note = self.reminders.restart_note(sender, lang or "en") if self.reminders else ""
+            return " ".join(part for part in (say("started", lang or "en"), note) if part)
         return None  # START from a subscribed number ("yes") is an ordinary message
 
     async def _ask(self, text: str, sender: Sender) -> list[dict[str, Any]]:

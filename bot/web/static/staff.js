@@ -20,6 +20,7 @@
     $("result").hidden = true;
     $("tools").hidden = true;
     $("unanswered").hidden = true;
+    $("reminders").hidden = true;
     $("sign-out").hidden = true;
     document.querySelectorAll(".tool .tool-result").forEach(function (block) { block.hidden = true; });
     document.querySelectorAll(".tool .status").forEach(function (status) { status.textContent = ""; });
@@ -34,6 +35,23 @@
     $("unanswered").hidden = false;
     $("sign-out").hidden = false;
     $("q").focus();
+    loadReminders();
+  }
+
+  // How many families get deadline reminders, per date and language (counts only, never numbers).
+  function loadReminders() {
+    api("/staff/api/reminders").then(function (reply) {
+      if (!reply.ok) return;
+      var data = reply.data;
+      $("reminders-families").textContent = data.families
+        ? t("reminders_staff_families", { count: data.families }) : t("reminders_staff_none");
+      fill($("reminders-list"), data.deadlines, function (row) {
+        var what = row.when ? row.when[i18n.lang] + ": " + row.label[i18n.lang] : row.deadline;
+        return element("li", "", what + " (" + row.families + "; English " + row.by_language.en +
+                       ", Español " + row.by_language.es + ")");
+      });
+      $("reminders").hidden = false;
+    }).catch(function () {});
   }
 
   function api(path, body) {
