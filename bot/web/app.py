@@ -22,7 +22,7 @@ from aiohttp import web
 
 from bot import config
 from bot.language import LANGUAGES
-from bot.web import i18n, staff, staff_tools
+from bot.web import fallback, i18n, staff, staff_tools
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ class Settings:
     # /healthz checks these (none: it reports only the web server itself)
     dependencies: tuple[str, ...] = ()
     actions_port: int = 5055
+    # the cluster's Rasa replicas, each checked on its own port (empty: one Rasa, the "rasa" dependency)
+    replica_ports: tuple[int, ...] = ()
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -53,6 +55,7 @@ class Settings:
             socket_url=config.socket_url(),
             dependencies=dependencies,
             actions_port=config.actions_port(),
+            replica_ports=tuple(config.replica_ports()),
         )
 
 
@@ -260,13 +263,18 @@ _last_down: dict[str, str | None] = {}
 
 async def health(request: web.Request) -> web.Response:
     """Each dependency ok or down (no addresses, no errors, no secrets: those go to the log), and 200 only
-    when all are ok, else 503."""
+    when all are ok, else 503. In the cluster, each replica too (`rasa-1`, `rasa-2`, … by their order, not
+    their ports): one replica down is "degraded" with 200, since the proxy still answers through the
+    others ("rasa" is checked through the proxy, so it is down only when no replica answers)."""
     settings = request.app[SETTINGS]
     if not settings.dependencies:
         return web.json_response({"status": "ok"})
-    problems = await asyncio.gather(*(_check(settings, name) for name in settings.dependencies))
+    replicas = [f"rasa-{i}" for i in range(1, len(settings.replica_ports) + 1)]
+    checks = [_check(settings, name) for name in settings.dependencies]
+    checks += [_replica_check(port) for port in settings.replica_ports]
+    problems = await asyncio.gather(*checks)
     report = {}
-    for name, problem in zip(settings.dependencies, problems, strict=True):
+    for name, problem in zip([*settings.dependencies, *replicas], problems, strict=True):
         report[name] = "ok" if problem is None else "down"
         if _last_down.get(name) != problem:  # log changes only: load balancers poll this often
             if problem is None:
@@ -274,8 +282,18 @@ async def health(request: web.Request) -> web.Response:
             else:
                 logger.warning("health: %s is down (%s)", name, problem)
             _last_down[name] = problem
-    ok = all(problem is None for problem in problems)
-    return web.json_response({"status": "ok" if ok else "down", "dependencies": report}, status=200 if ok else 503)
+    ok = all(report[name] == "ok" for name in settings.dependencies)
+    body: dict = {"status": "ok" if ok else "down", "dependencies": {n: report[n] for n in settings.dependencies}}
+    if replicas:
+        body["replicas"] = {name: report[name] for name in replicas}
+        if ok and "down" in body["replicas"].values():
+            body["status"] = "degraded"
+    return web.json_response(body, status=200 if ok else 503)
+
+
+async def _replica_check(port: int) -> str | None:
+    local = "127.0.0.1" if config.host() in ("0.0.0.0", "::", "") else config.host()
+    return await _http_check(f"http://{local}:{port}/webhooks/rest/")
 
 
 async def _warm_up(app: web.Application) -> None:
@@ -313,6 +331,7 @@ def create_app(settings: Settings | None = None, warm_up: bool = False, purge_da
     app.router.add_get("/staff/api/check", staff_check)
     app.router.add_get("/staff/api/ask", staff_ask)
     app.router.add_post("/staff/api/tools/{tool}", staff_tool)
+    fallback.add_routes(app)  # nginx sends /webhooks/ here when no Rasa replica answers (bot/cluster.py)
     app.router.add_static("/static/", STATIC_DIR)
     if VENDOR_DIR.is_dir():
         app.router.add_static("/vendor/", VENDOR_DIR)
