@@ -151,3 +151,18 @@ def test_socketio_messages_go_out_only_once_the_turn_is_stored():
     failed = TurnOutput(sio, "bot_uttered")
     assert run(guard.guarded(answers_then_store_fails, "socketio"), UserMessage("¿qué es GATE?", failed, "s-2")) is None
     assert sio.events == [("bot_uttered", {"text": guard.UNAVAILABLE["es"]}, "s-2")]  # the answer never went out
+
+
+def test_a_turn_that_says_nothing_gets_the_try_again_text():
+    """Rasa swallows a failed custom action (the action server is down) and ends the turn without a word."""
+    from bot.channels.socketio import TurnOutput
+
+    async def silent(message):
+        return None
+
+    out = CollectingOutputChannel()
+    run(guard.guarded(silent, "rest"), UserMessage("¿qué es GATE?", out, "rest:x"))
+    assert out.messages == [{"recipient_id": "rest:x", "text": guard.UNAVAILABLE["es"]}]
+    sio = Emitted()
+    run(guard.guarded(silent, "socketio"), UserMessage("what is GATE?", TurnOutput(sio, "bot_uttered"), "s-1"))
+    assert sio.events == [("bot_uttered", {"text": guard.UNAVAILABLE["en"]}, "s-1")]

@@ -7,7 +7,8 @@ answer after the turn, and socket.io's output holds them back until then (`flush
 drops what it had collected (`discard`) and says only "try again", so an answer is never shown for a
 turn PostgreSQL does not hold.
 A turn fails when the tracker store (PostgreSQL) or the lock store (Redis) is unreachable, or when
-anything else in the agent raises. For that to reach us, Rasa's silent fallback is turned off: Rasa
+anything else in the agent raises; a turn that ends without a single message (Rasa logs a failed custom
+action, e.g. the action server is down, and carries on) gets the same reply rather than silence. For that to reach us, Rasa's silent fallback is turned off: Rasa
 wraps the tracker store in a FailSafeTrackerStore which, on an error, carries on with an empty
 in-memory tracker and saves the turn only in memory (the family's conversation would be lost without
 a word). Its error hook is set to raise instead, so the turn fails, nothing is written anywhere else,
@@ -94,10 +95,23 @@ def guarded(on_new_message: Callable[[Any], Awaitable[Any]], channel: str) -> Ca
                 logger.error("could not send the try-again message on %s: %s", channel, type(send_error).__name__)
             await flush(output)
             return None
+        if said_nothing(output):  # e.g. the action server is down: Rasa logs it and carries on, silent
+            logger.error("turn on %s produced no reply; answered with the try-again message", channel)
+            await output.send_text_message(message.sender_id, unavailable_text(language_of(message)))
         await flush(output)  # the turn is stored: its messages may go out
         return result
 
     return handle
+
+
+def said_nothing(output: Any) -> bool:
+    """True when a collecting or buffered output holds no message at the end of a turn (other outputs
+    send as they go and cannot tell)."""
+    for name in ("messages", "held"):
+        collected = getattr(output, name, None)
+        if isinstance(collected, list):
+            return not collected
+    return False
 
 
 def discard(output: Any) -> None:
