@@ -9,10 +9,11 @@ turn PostgreSQL does not hold.
 A turn fails when the tracker store (PostgreSQL) or the lock store (Redis) is unreachable, or when
 anything else in the agent raises; a turn that ends without a single message (Rasa logs a failed custom
 action, e.g. the action server is down, and carries on) gets the same reply rather than silence.
-For a store error to reach us, Rasa's silent fallback is turned off: Rasa wraps the tracker store in a FailSafeTrackerStore which, on an error, carries on with an empty
-in-memory tracker and saves the turn only in memory (the family's conversation would be lost without
-a word). Its error hook is set to raise instead, so the turn fails, nothing is written anywhere else,
-and what PostgreSQL already holds stays as it was.
+For a store error to reach us, Rasa's silent fallback is turned off: Rasa wraps the tracker store in a
+FailSafeTrackerStore which, on an error, carries on with an empty in-memory tracker and saves the turn
+only in memory (the family's conversation would be lost without a word). Its error hook is set to raise
+instead, so the turn fails, nothing is written anywhere else, and what PostgreSQL already holds stays as
+it was.
 """
 
 from __future__ import annotations
