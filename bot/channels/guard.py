@@ -96,7 +96,7 @@ def guarded(on_new_message: Callable[[Any], Awaitable[Any]], channel: str) -> Ca
                 logger.error("could not send the try-again message on %s: %s", channel, type(send_error).__name__)
             await flush(output)
             return None
-        if said_nothing(output):  # e.g. the action server is down: Rasa logs it and carries on, silent
+        if output is not None and said_nothing(output):  # e.g. the action server is down: Rasa carries on
             logger.error("turn on %s produced no reply; answered with the try-again message", channel)
             await output.send_text_message(message.sender_id, unavailable_text(language_of(message)))
         await flush(output)  # the turn is stored: its messages may go out
