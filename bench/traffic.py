@@ -27,7 +27,8 @@ TURNS = {
     "en": ["hello", "how do magnet points work?", "what is GATE?", "how do I apply to a magnet school?"],
     "es": ["hola", "¿cuántos puntos da un hermano?", "¿qué es GATE?", "¿cómo solicito una escuela magnet?"],
 }
-POLITE = set(UNAVAILABLE.values()) | {sms_say("error", lang) for lang in ("en", "es")}
+# "try again" texts, and SMS's "that took too long, write again" (not an answer either)
+POLITE = set(UNAVAILABLE.values()) | {sms_say(key, lang) for key in ("error", "slow") for lang in ("en", "es")}
 REPLY_TIMEOUT = 60.0
 
 
