@@ -83,7 +83,7 @@ class Load:
                 break
             turn = client.ask(TURNS[client.lang][n % len(TURNS[client.lang])] + f" ({n})")
             client.conversation.turns.append(turn)
-            if isinstance(client, SocketClient) and (client.dropped or turn.outcome != "answered"):
+            if isinstance(client, SocketClient) and (client.dropped or turn.outcome in ("silence", "error")):
                 # a widget whose socket died reconnects (socket.io does by itself), in the same session
                 for _ in range(10):
                     try:
