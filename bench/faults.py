@@ -83,15 +83,14 @@ class Load:
                 break
             turn = client.ask(TURNS[client.lang][n % len(TURNS[client.lang])] + f" ({n})")
             client.conversation.turns.append(turn)
-            if turn.outcome == "silence" and isinstance(client, SocketClient):
-                # a widget whose socket died reconnects (as the widget does), in the same session
-                try:
-                    client.close()
-                    fresh = SocketClient(self.cluster.url, client.lang, ["websocket"])
-                    client.client, client.http = fresh.client, fresh.http
-                    client.client.emit("session_request", {"session_id": client.session_id})
-                except Exception:
-                    pass
+            if isinstance(client, SocketClient) and (client.dropped or turn.outcome in ("silence", "error")):
+                # a widget whose socket died reconnects (socket.io does by itself), in the same session
+                for _ in range(10):
+                    try:
+                        client.reconnect()
+                        break
+                    except Exception:
+                        time.sleep(1)
             time.sleep(0.2)
 
     def start(self) -> None:
@@ -206,6 +205,15 @@ def main() -> int:
                 f"{figures['extra']:5}"
             )
             print(header if len(rows) == 1 else "", rows[-1], sep="\n" if len(rows) == 1 else "", flush=True)
+            from traffic import PROBLEMS
+
+            for problem in PROBLEMS[:4]:
+                print(f"          incomplete: {problem}", flush=True)
+            by_channel = collections.Counter((t.channel, t.outcome) for t in during if t.outcome != "answered")
+            if by_channel:
+                print("          not answered normally: " + ", ".join(
+                    f"{channel} {outcome} {n}" for (channel, outcome), n in sorted(by_channel.items())
+                ), flush=True)  # fmt: skip
             if fault == "replica" and not wait_replicas(cluster):
                 print("the killed replica did not come back; stopping")
                 break

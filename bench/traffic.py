@@ -27,7 +27,8 @@ TURNS = {
     "en": ["hello", "how do magnet points work?", "what is GATE?", "how do I apply to a magnet school?"],
     "es": ["hola", "¿cuántos puntos da un hermano?", "¿qué es GATE?", "¿cómo solicito una escuela magnet?"],
 }
-POLITE = set(UNAVAILABLE.values()) | {sms_say("error", lang) for lang in ("en", "es")}
+# "try again" texts, and SMS's "that took too long, write again" (not an answer either)
+POLITE = set(UNAVAILABLE.values()) | {sms_say(key, lang) for key in ("error", "slow") for lang in ("en", "es")}
 REPLY_TIMEOUT = 60.0
 
 
@@ -112,22 +113,36 @@ class TwilioClient:
 
 
 class SocketClient:
-    """A widget: websocket (or polling, through nginx's sticky route cookie), one session."""
+    """A widget: websocket (or polling, through nginx's sticky route cookie), one session. Like the widget's
+    socket.io client, it notices at once when its connection drops (a turn waiting then is a silence:
+    nobody answered it) and reconnect() resumes the same signed session, possibly on another replica."""
 
     def __init__(self, url: str, lang: str, transports: list[str]):
-        self.lang = lang
-        self.http = requests.Session()
-        self.client = socketio.Client(reconnection=False, http_session=self.http)
+        self.url, self.lang, self.transports = url, lang, transports
         self.replies: list[str] = []
         self.confirmed, self.replied = threading.Event(), threading.Event()
         self.session_id = ""
+        self.dropped = False
+        self._connect(None)
+        self.conversation = Conversation("socketio", lang, self.session_id)
+
+    def _connect(self, session_id: str | None) -> None:
+        self.http = requests.Session()
+        self.client = socketio.Client(reconnection=False, http_session=self.http)
         self.client.on("session_confirm", self._confirm)
         self.client.on("bot_uttered", self._reply)
-        self.client.connect(url, socketio_path="/socket.io", transports=transports, wait_timeout=30)
-        self.client.emit("session_request", {"session_id": None})
+        self.client.on("disconnect", self._drop)
+        self.confirmed.clear()
+        self.client.connect(self.url, socketio_path="/socket.io", transports=self.transports, wait_timeout=30)
+        self.dropped = False
+        self.client.emit("session_request", {"session_id": session_id})
         if not self.confirmed.wait(30):
             raise RuntimeError("no session_confirm")
-        self.conversation = Conversation("socketio", lang, self.session_id)
+
+    def reconnect(self) -> None:
+        """A fresh connection in the same session (the handlers stay this object's)."""
+        self.close()
+        self._connect(self.session_id)
 
     def _confirm(self, session_id):
         self.session_id = session_id
@@ -137,13 +152,19 @@ class SocketClient:
         self.replies.append((data or {}).get("text") or "")
         self.replied.set()
 
+    def _drop(self, *args):
+        self.dropped = True
+        self.replied.set()  # a turn waiting on this socket will get no answer
+
     def ask(self, text: str) -> Turn:
         self.replies.clear()
         self.replied.clear()
         start = time.time()
         try:
+            if self.dropped:
+                raise ConnectionError("the socket is closed")
             self.client.emit("user_uttered", {"message": text, "customData": {"language": self.lang}})
-            got = self.replied.wait(REPLY_TIMEOUT)
+            got = self.replied.wait(REPLY_TIMEOUT) and bool(self.replies)
             time.sleep(0.3)  # the rest of the turn's messages
             outcome = _outcome(list(self.replies)) if got else "silence"
         except Exception:

@@ -145,6 +145,19 @@ def proxy_port() -> int:
     return int(os.environ.get("CAMINO_PROXY_PORT", "8088"))
 
 
+def replica_ports() -> list[int]:
+    """The Rasa replicas' ports (set by `camino up-cluster` for the web server's /healthz); empty: one Rasa."""
+    raw = os.environ.get("CAMINO_REPLICA_PORTS", "")
+    return [int(part) for part in raw.split(",") if part.strip().isdigit()]
+
+
+def lock_lifetime() -> int:
+    """Production: seconds a conversation's Redis lock outlives a replica that died holding it (Rasa's
+    TICKET_LOCK_LIFETIME, 60 by default). The next message of that conversation waits this long; a turn
+    that runs longer loses its exclusivity, so keep it above the slowest turn (SMS gives up at 10 s)."""
+    return int(os.environ.get("CAMINO_LOCK_LIFETIME", "15"))
+
+
 def nginx_executable() -> str:
     """`camino up-cluster`: the nginx binary (Debian's package: /usr/sbin/nginx)."""
     return os.environ.get("CAMINO_NGINX", "") or "nginx"

@@ -3,9 +3,10 @@ conversations.
 
 Every server process (Rasa, the action server, the web server) calls setup() first:
 - a log-record factory turns every record into its final one-line text at once: the texts a channel
-  received (remember()) are masked as "[text]", personal data is redacted (bot.privacy), line breaks
-  and terminal escapes are replaced, and an exception becomes its type and frames, never its message
-  (Rasa's warnings quote messages, its errors quote action server replies);
+  received (remember()) are masked as "[text]", personal data is redacted (bot.privacy.redact_log, which
+  keeps pids, ports, time stamps and sizes), line breaks and terminal escapes are replaced, and an
+  exception becomes its type and frames, never its message (Rasa's warnings quote messages, its errors
+  quote action server replies);
 - Python warnings go through logging; stdout and stderr (Rasa's own handlers, prints) are replaced by
   streams that pass every line through the same scrubbing into `<state>/logs/<name>.log`;
 - that file is rotated at start-up, daily and at 10 MB; `camino purge` deletes rotated logs older than
@@ -29,7 +30,7 @@ from pathlib import Path
 from types import TracebackType
 
 from bot import config
-from bot.privacy import redact
+from bot.privacy import redact_log
 
 MAX_BYTES = 10 * 1024 * 1024
 BACKUPS = 60  # rotated files (daily at least): more than the retention period
@@ -77,7 +78,7 @@ def scrub(message: str) -> str:
     message = CONTROL.sub(" ", message)
     if len(message) > MAX_LINE_CHARS:
         message = message[:MAX_LINE_CHARS] + " [cut]"
-    return redact(message)
+    return redact_log(message)
 
 
 def exception_summary(exc_type: type[BaseException] | None, tb: TracebackType | None) -> str:

@@ -61,10 +61,25 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"n[uú]mero\s+de\s+(?:estudiante|alumno)|matr[ií]cula)\s*(?:is|es|:|#)?\s*[A-Z0-9-]{4,}"
         ),
     ),
-    ("student_id", re.compile(r"(?<![\w$.,])\d{6,12}(?![\w.,]\d)")),
+    # (never part of a longer run: a 13-digit epoch in milliseconds is not an id followed by a digit)
+    ("student_id", re.compile(r"(?<![\w$.,])\d{6,12}(?!\d)(?![\w.,]\d)")),
     # an id with a letter in front ("A1234567")
     ("student_id", re.compile(r"(?<![\w$])[A-Za-z]{1,2}\d{6,11}\b")),
 ]
+
+# In a log line, numbers that are plainly technical: a process or thread id, a port, a time stamp, a size
+# ("pid 123456", Sanic's "[123456]", "port=8080", "timestamp 1733112345", "1048576 bytes", 1733112345.12).
+# Redacting them as student ids made logs useless for operations; a family's message text never reaches a
+# log line anyway (bot.logs masks it), so this only narrows the safety net for numbers that name themselves.
+_TECHNICAL_NUMBER = re.compile(
+    r"(?i)(?:\b(?:pid|ppid|tid|process(?:\s+id)?|worker|thread|port|timestamp|ts|epoch|time)\b\s*[:=#]?\s*"
+    r"\[?(?P<after_word>\d+)"
+    r"|\[(?P<bracketed>\d+)\]"
+    r"|(?<![\w.,])(?P<sized>\d+)\s*(?:bytes?|[kmg]i?b|ms|us|ns)\b"
+    r"|(?<![\w.,])(?P<epoch>\d{9,}\.\d+))"  # a float time stamp (a phone's dots group 3.3.4)
+)
+_SHIELD = str.maketrans("0123456789", "".join(chr(0xE000 + d) for d in range(10)))  # private use: not \d
+_UNSHIELD = str.maketrans("".join(chr(0xE000 + d) for d in range(10)), "0123456789")
 
 
 def redact(text: str) -> str:
@@ -74,6 +89,17 @@ def redact(text: str) -> str:
     for kind, pattern in _PATTERNS:
         text = pattern.sub(PLACEHOLDERS[kind], text)
     return text
+
+
+def redact_log(line: str) -> str:
+    """A log line with personal data replaced, technical numbers (see _TECHNICAL_NUMBER) kept."""
+    if not line:
+        return line
+
+    def shield(match: re.Match[str]) -> str:
+        return match.group(0).translate(_SHIELD)
+
+    return redact(_TECHNICAL_NUMBER.sub(shield, line.translate(_UNSHIELD))).translate(_UNSHIELD)
 
 
 def found_kinds(text: str) -> list[str]:

@@ -48,6 +48,7 @@ def server_env(ports: Ports) -> dict[str, str]:
     env.update(config.production_settings())  # endpoints.production.yml reads them (with our defaults)
     env["CAMINO_ACTIONS_TOKEN"] = config.actions_token()  # endpoints*.yml send it; the action server checks it
     env["SANIC_REQUEST_MAX_SIZE"] = str(RASA_MAX_REQUEST_BYTES)  # Sanic reads it (the action server sets its own)
+    env["TICKET_LOCK_LIFETIME"] = str(config.lock_lifetime())  # Rasa's lock store reads it
     return env
 
 

@@ -104,3 +104,65 @@ def test_rest_and_twilio_answer_politely_with_200_when_the_agent_fails(stub_bot,
     phone.bot.error = ConnectionError("tracker store unreachable")
     [sms] = phone.send("what is a magnet school?")
     assert "try again in a minute" in sms
+
+
+async def answers_then_store_fails(message):
+    """Rasa sends a turn's messages as its actions run and stores the turn afterwards: here the store fails."""
+    await message.output_channel.send_text_message(message.sender_id, "Magnet points add up over the years.")
+    raise guard.StoreUnavailable("OperationalError") from StoreDown("server closed the connection")
+
+
+def test_a_turn_whose_save_failed_shows_only_the_try_again_text():
+    out = CollectingOutputChannel()
+    assert (
+        run(guard.guarded(answers_then_store_fails, "rest"), UserMessage("how do points work?", out, "rest:x")) is None
+    )
+    assert out.messages == [{"recipient_id": "rest:x", "text": guard.UNAVAILABLE["en"]}]
+
+
+class Emitted:
+    def __init__(self):
+        self.events = []
+
+    async def emit(self, event, data=None, room=None, **kwargs):
+        self.events.append((event, data, room))
+
+
+def test_socketio_messages_go_out_only_once_the_turn_is_stored():
+    from bot.channels.socketio import TurnOutput
+
+    sio = Emitted()
+    seen_during_turn = []
+
+    async def turn(message):
+        await message.output_channel.send_text_message(message.sender_id, "first")
+        await message.output_channel.send_custom_json(message.sender_id, {"answer": {"topic": "gate"}})
+        seen_during_turn.extend(sio.events)  # nothing emitted before the turn is over (and stored)
+        return "done"
+
+    out = TurnOutput(sio, "bot_uttered")
+    assert run(guard.guarded(turn, "socketio"), UserMessage("hello", out, "session-1")) == "done"
+    assert seen_during_turn == []
+    assert sio.events == [
+        ("bot_uttered", {"text": "first"}, "session-1"),
+        ("bot_uttered", {"custom": {"answer": {"topic": "gate"}}}, "session-1"),
+    ]
+    sio.events.clear()
+    failed = TurnOutput(sio, "bot_uttered")
+    assert run(guard.guarded(answers_then_store_fails, "socketio"), UserMessage("¿qué es GATE?", failed, "s-2")) is None
+    assert sio.events == [("bot_uttered", {"text": guard.UNAVAILABLE["es"]}, "s-2")]  # the answer never went out
+
+
+def test_a_turn_that_says_nothing_gets_the_try_again_text():
+    """Rasa swallows a failed custom action (the action server is down) and ends the turn without a word."""
+    from bot.channels.socketio import TurnOutput
+
+    async def silent(message):
+        return None
+
+    out = CollectingOutputChannel()
+    run(guard.guarded(silent, "rest"), UserMessage("¿qué es GATE?", out, "rest:x"))
+    assert out.messages == [{"recipient_id": "rest:x", "text": guard.UNAVAILABLE["es"]}]
+    sio = Emitted()
+    run(guard.guarded(silent, "socketio"), UserMessage("what is GATE?", TurnOutput(sio, "bot_uttered"), "s-1"))
+    assert sio.events == [("bot_uttered", {"text": guard.UNAVAILABLE["en"]}, "s-1")]

@@ -126,6 +126,81 @@ def test_health_reports_each_dependency_and_503_when_one_is_down(production):
     assert status == 503 and body == {"status": "down", "dependencies": {"rasa": "down", "redis": "down"}}
 
 
+def test_health_in_the_cluster_lists_each_replica(production):
+    """One replica down: "degraded" with 200 (the proxy still answers through the other); names, not ports."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.web.app import Settings, create_app
+
+    class Up(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    up = ThreadingHTTPServer(("127.0.0.1", 0), Up)
+    threading.Thread(target=up.serve_forever, daemon=True).start()
+    up_port, down_port = up.server_address[1], free_port()
+
+    def get(replicas: tuple[int, ...]):
+        settings = Settings(rasa_port=up_port, dependencies=("rasa",), replica_ports=replicas)
+
+        async def fetch():
+            client = TestClient(TestServer(create_app(settings)))
+            await client.start_server()
+            try:
+                reply = await client.get("/healthz")
+                return reply.status, await reply.json()
+            finally:
+                await client.close()
+
+        return asyncio.new_event_loop().run_until_complete(fetch())
+
+    try:
+        status, body = get((up_port, down_port))
+        assert status == 200 and body == {
+            "status": "degraded",
+            "dependencies": {"rasa": "ok"},
+            "replicas": {"rasa-1": "ok", "rasa-2": "down"},
+        }
+        assert str(down_port) not in str(body) and str(up_port) not in str(body)
+        assert get((up_port, up_port)) == (200, {"status": "ok", "dependencies": {"rasa": "ok"},
+                                                 "replicas": {"rasa-1": "ok", "rasa-2": "ok"}})  # fmt: skip
+        assert "replicas" not in get(())[1]  # one instance: no replica list
+    finally:
+        up.shutdown()
+        up.server_close()
+
+
+def test_replica_ports_and_the_lock_lifetime_reach_the_servers(monkeypatch):
+    from bot import servers
+
+    monkeypatch.setenv("CAMINO_REPLICA_PORTS", "5005, 5006,x")
+    assert config.replica_ports() == [5005, 5006]
+    monkeypatch.delenv("CAMINO_LOCK_LIFETIME", raising=False)
+    assert servers.server_env(servers.Ports(rasa=5005, actions=5055))["TICKET_LOCK_LIFETIME"] == "15"
+    monkeypatch.setenv("CAMINO_LOCK_LIFETIME", "30")
+    assert servers.server_env(servers.Ports(rasa=5005, actions=5055))["TICKET_LOCK_LIFETIME"] == "30"
+
+
+def test_the_production_tracker_store_is_ours_and_imports():
+    """Rasa silently falls back to an in-memory store when the `type` path does not import."""
+    import yaml
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.utils.common import class_from_module_path
+
+    endpoints = yaml.safe_load((config.ROOT / "endpoints.production.yml").read_text())
+    store = class_from_module_path(endpoints["tracker_store"]["type"])
+    assert issubclass(store, SQLTrackerStore) and store.__name__ == "ResilientSQLTrackerStore"
+
+
 def test_the_nginx_configuration(tmp_path):
     ports = cluster.ClusterPorts(proxy=8088, actions=5055, web=8080, rasa=[5005, 5006])
     conf = cluster.nginx_conf(ports, tmp_path, tmp_path, as_root=True)

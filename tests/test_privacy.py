@@ -63,3 +63,46 @@ def test_redaction_is_idempotent_and_handles_empty():
 def test_found_kinds_names_kinds_not_values():
     assert found_kinds("a@b.org and (213) 555-0142") == ["email", "phone"]
     assert found_kinds("nothing here") == []
+
+
+# Log lines: technical numbers stay readable, personal data in the same lines is still redacted.
+LOG_KEEP = [
+    "[2026-12-02 05:57:12 +0000] [1234567] [INFO] Starting worker [1234567]",
+    "rasa-1 (pid 4194301) stopped; process id: 123456",
+    "listening on 127.0.0.1:45678, port=45678",
+    "timestamp 1733112345 and 1733112345.123456",
+    "read 1048576 bytes in 2500000 us",
+    "thread 140234567890 done",
+]
+
+
+@pytest.mark.parametrize("line", LOG_KEEP)
+def test_log_lines_keep_pids_ports_and_times(line):
+    from bot.privacy import redact_log
+
+    assert redact_log(line) == line
+
+
+@pytest.mark.parametrize("text,secret", PII)
+def test_log_lines_still_redact_personal_data(text, secret):
+    from bot.privacy import redact_log
+
+    assert secret not in redact_log(f"[2026-12-02 05:57:12] [123456] turn failed: {text}")
+
+
+def test_an_id_in_a_log_line_is_redacted_unless_it_names_itself_technical():
+    from bot.privacy import redact_log
+
+    assert (
+        redact_log("pid 123456 got 7654321 for sender 9876543") == "pid 123456 got [student id] for sender [student id]"
+    )
+    assert redact_log("student id 12345678 from worker 234567") == "[student id] from worker 234567"
+    # digits from the private-use range the shield uses cannot smuggle an id through
+    assert "7654321" not in redact_log("id " + "7654321".translate({ord(c): 0xE000 + int(c) for c in "0123456789"}))
+
+
+def test_message_text_redacts_bare_ids_whatever_the_words_around_them():
+    assert redact("my pid is 1234567") == "my pid is [student id]"
+    assert redact("his number 12345678") == "his number [student id]"
+    # a run longer than an id is not half-redacted (a 13-digit millisecond time stamp)
+    assert redact("at 1733112345123") == "at 1733112345123"

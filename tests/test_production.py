@@ -182,7 +182,9 @@ def test_health_names_every_dependency_and_no_secret(cluster):
     assert status == 200 and body == {
         "status": "ok",
         "dependencies": {"rasa": "ok", "actions": "ok", "postgres": "ok", "redis": "ok"},
+        "replicas": {"rasa-1": "ok", "rasa-2": "ok"},
     }
+    assert not any(str(port) in str(body) for port in cluster.rasa_ports)
     assert cluster.env["CAMINO_SENDER_SECRET"] not in str(body) and str(cluster.pg.port) not in str(body)
 
 
@@ -247,6 +249,22 @@ def test_without_postgres_a_polite_reply_nothing_lost_and_it_recovers(cluster):
     assert wait_for(answered, 30, every=0.5), "no normal answer after PostgreSQL came back"
     after = cluster.events(f"rest:{sender}")
     assert after[: len(before)] == before  # nothing already stored was lost or changed
+
+
+def test_a_killed_replica_costs_no_error_and_health_names_it(cluster):
+    """SIGKILL, as a crash: every message through the proxy is still answered (refused connections go to
+    the other replica) and /healthz says which replica is down. Last but one: the replica stays down."""
+    import os
+    import signal
+
+    os.killpg(cluster.recorded_pids()["rasa-1"], signal.SIGKILL)
+    assert wait_for(lambda: health(cluster)[1].get("replicas", {}).get("rasa-1") == "down", 30)
+    status, body = health(cluster)
+    assert status == 200 and body["status"] == "degraded" and body["replicas"] == {"rasa-1": "down", "rasa-2": "ok"}
+    for i in range(6):
+        lang = "es" if i % 2 else "en"
+        reply = say(cluster.url, f"kill-{uuid.uuid4().hex[:8]}", "hola" if lang == "es" else "hello", lang)
+        assert reply.status_code == 200 and "Camino" in texts(reply), reply.text
 
 
 def test_down_stops_everything_up_cluster_started(cluster):

@@ -11,7 +11,9 @@ replies, and it accepts websocket connections from any web site. Here:
   server's own origin may connect; requests without an Origin header (non-browser clients) are allowed,
   since an Origin check only protects browsers from other sites;
 - the answer payload (a custom message) reaches the widget as `{"custom": {...}}`; Rasa's output passes
-  it as keyword arguments to `emit`, which raises.
+  it as keyword arguments to `emit`, which raises;
+- a turn's messages are sent once the turn is stored (TurnOutput), so the widget never shows an answer
+  that a failed save or a dying replica left out of PostgreSQL.
 
 Registered in credentials.yml as `bot.channels.socketio.CaminoSocketIOInput`; the channel keeps the name
 `socketio`, so its messages still say `input_channel: socketio`.
@@ -102,6 +104,28 @@ class CaminoSocketIOOutput(SocketIOOutput):
         await self._send_message(recipient_id, {"custom": json_message})
 
 
+class TurnOutput(CaminoSocketIOOutput):
+    """One turn's output, held back until the turn is stored (bot.channels.guard calls flush or discard).
+
+    Rasa sends each message as its action runs and stores the turn afterwards; if the store failed then,
+    or the replica died, the widget had shown an answer PostgreSQL does not hold."""
+
+    def __init__(self, sio: Any, bot_message_evt: str) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.held: list[tuple[str, Any]] = []
+
+    async def _send_message(self, socket_id: str, message: Any) -> None:
+        self.held.append((socket_id, message))
+
+    def discard(self) -> None:
+        self.held.clear()
+
+    async def flush(self) -> None:
+        held, self.held = self.held, []
+        for socket_id, message in held:
+            await self.sio.emit(self.bot_message_evt, message, room=socket_id)
+
+
 def _metadata(data: dict, key: str) -> dict:
     """The message metadata the bot reads (the browser language), from the widget's customData."""
     value = data.get(key)
@@ -186,7 +210,7 @@ class CaminoSocketIOInput(SocketIOInput):
                 logger.info("socket.io message names another session id: answered in its own session")
             message = UserMessage(
                 for_nlu(data.get("message")),
-                CaminoSocketIOOutput(sio, self.bot_message_evt),
+                TurnOutput(sio, self.bot_message_evt),
                 session_id if self.session_persistence else sid,
                 input_channel=self.name(),
                 metadata=_metadata(data, self.metadata_key),

@@ -61,7 +61,7 @@ schools_table = Table(
 
 
 def engine_for(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+    engine = create_engine(url, future=True, pool_pre_ping=True)  # survives a database restart
     if engine.dialect.name == "sqlite":
         # pysqlite opens transactions only before DML, so DROP/CREATE would commit on their own; let
         # SQLAlchemy issue BEGIN itself so that a build is one transaction on SQLite too.

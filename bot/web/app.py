@@ -24,7 +24,7 @@ from aiohttp import web
 from bot import config
 from bot.language import LANGUAGES
 from bot.unanswered.store import UnansweredStore
-from bot.web import i18n, staff, staff_tools
+from bot.web import fallback, i18n, staff, staff_tools
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,8 @@ class Settings:
     # /healthz checks these (none: it reports only the web server itself)
     dependencies: tuple[str, ...] = ()
     actions_port: int = 5055
+    # the cluster's Rasa replicas, each checked on its own port (empty: one Rasa, the "rasa" dependency)
+    replica_ports: tuple[int, ...] = ()
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -55,6 +57,7 @@ class Settings:
             socket_url=config.socket_url(),
             dependencies=dependencies,
             actions_port=config.actions_port(),
+            replica_ports=tuple(config.replica_ports()),
         )
 
 
@@ -289,13 +292,18 @@ _last_down: dict[str, str | None] = {}
 
 async def health(request: web.Request) -> web.Response:
     """Each dependency ok or down (no addresses, no errors, no secrets: those go to the log), and 200 only
-    when all are ok, else 503."""
+    when all are ok, else 503. In the cluster, each replica too (`rasa-1`, `rasa-2`, … by their order, not
+    their ports): one replica down is "degraded" with 200, since the proxy still answers through the
+    others ("rasa" is checked through the proxy, so it is down only when no replica answers)."""
     settings = request.app[SETTINGS]
     if not settings.dependencies:
         return web.json_response({"status": "ok"})
-    problems = await asyncio.gather(*(_check(settings, name) for name in settings.dependencies))
+    replicas = [f"rasa-{i}" for i in range(1, len(settings.replica_ports) + 1)]
+    checks = [_check(settings, name) for name in settings.dependencies]
+    checks += [_replica_check(port) for port in settings.replica_ports]
+    problems = await asyncio.gather(*checks)
     report = {}
-    for name, problem in zip(settings.dependencies, problems, strict=True):
+    for name, problem in zip([*settings.dependencies, *replicas], problems, strict=True):
         report[name] = "ok" if problem is None else "down"
         if _last_down.get(name) != problem:  # log changes only: load balancers poll this often
             if problem is None:
@@ -303,8 +311,18 @@ async def health(request: web.Request) -> web.Response:
             else:
                 logger.warning("health: %s is down (%s)", name, problem)
             _last_down[name] = problem
-    ok = all(problem is None for problem in problems)
-    return web.json_response({"status": "ok" if ok else "down", "dependencies": report}, status=200 if ok else 503)
+    ok = all(report[name] == "ok" for name in settings.dependencies)
+    body: dict = {"status": "ok" if ok else "down", "dependencies": {n: report[n] for n in settings.dependencies}}
+    if replicas:
+        body["replicas"] = {name: report[name] for name in replicas}
+        if ok and "down" in body["replicas"].values():
+            body["status"] = "degraded"
+    return web.json_response(body, status=200 if ok else 503)
+
+
+async def _replica_check(port: int) -> str | None:
+    local = "127.0.0.1" if config.host() in ("0.0.0.0", "::", "") else config.host()
+    return await _http_check(f"http://{local}:{port}/webhooks/rest/")
 
 
 async def _warm_up(app: web.Application) -> None:
@@ -376,6 +394,7 @@ def create_app(
     from bot.web.reminders import add_routes as add_reminder_routes
 
     add_reminder_routes(app, reminders)
+    fallback.add_routes(app)  # nginx sends /webhooks/ here when no Rasa replica answers (bot/cluster.py)
     app.router.add_static("/static/", STATIC_DIR)
     if VENDOR_DIR.is_dir():
         app.router.add_static("/vendor/", VENDOR_DIR)

@@ -47,7 +47,8 @@ replies = Table(
 
 class SmsState:
     def __init__(self, url: str | None = None) -> None:
-        self.engine: Engine = create_engine(url or config.twilio_db_url(), future=True)
+        # pre-pinged: a connection PostgreSQL dropped (a restart) is replaced, not lent to a turn
+        self.engine: Engine = create_engine(url or config.twilio_db_url(), future=True, pool_pre_ping=True)
         metadata.create_all(self.engine)
 
     def _put(self, table: Table, key: str, **values) -> None:
