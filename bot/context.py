@@ -1,0 +1,90 @@
+"""Follow-ups read in the light of the conversation: the topic just answered stays unless the message
+clearly names another one.
+
+"Who can apply?" after an answer about affiliated charters is about charters, whatever intent the
+classifier picks ("choices_application") or when it falls to "did you mean". The message keeps the last
+topic when it names no other topic (a program or topic name, or a `program_type` entity of another topic)
+and it is tied to the last topic: the topic's own entries match its words, or it points back ("these
+programs", "there", "¿y…?"). It leaves the last topic when it names another one, or when it is a full
+question that retrieval places clearly in the topic the classifier chose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.knowledge.base import ENTRY_MATCH_MIN_SCORE, KnowledgeBase
+from bot.knowledge.program_types import REGISTRY
+from bot.language import fold
+from bot.routing import topic_names
+
+# Words that point back to what was just said; a message opening with "and"/"y" continues the last one.
+BACK_REFERENCE = re.compile(
+    r"^\s*¿?\s*(and|also|y|tambien)\b"
+    r"|\b(these|those|this|that|it|its|they|them|their|there|same|estos|estas|esos|esas|este|esta|ese|esa|eso|"
+    r"ellos|ellas|ahi|alli|ahi mismo|mismo|misma|lo mismo)\b"
+)
+TIED_MIN_SCORE = 2.0  # BM25 score of the last topic's best entry that ties a message to it
+# A message the classifier and retrieval both place elsewhere leaves the last topic when its topic's best
+# entry scores at least this many times the last topic's, and at least SWITCH_MIN_SCORE.
+SWITCH_RATIO = 2.0
+SWITCH_MIN_SCORE = 6.0
+
+
+@dataclass(frozen=True)
+class ContextDecision:
+    topic: str | None
+    reason: str  # "routed": the routed topic stands; "kept": the last topic; "named": another topic named
+
+
+def _named_in_topic(kb: KnowledgeBase, topic: str, entity: str) -> bool:
+    """True when the last topic's own phrasings name the program an entity stands for ("magnet" after an
+    answer on magnet points): naming it does not leave the topic."""
+    word = fold(entity).replace("_", " ")
+    entries = kb.topics[topic].entries if topic in kb.topics else ()
+    return any(word in fold(q) for e in entries for phrasings in e.questions.values() for q in phrasings)
+
+
+def contextual_question(kb: KnowledgeBase, topic: str, text: str, previous: str) -> str:
+    """The text that picks a follow-up's entry: the message itself when one of the topic's entries matches
+    it, else the message read with the question before it."""
+    if best_score(kb, topic, text) >= ENTRY_MATCH_MIN_SCORE or not previous:
+        return text
+    return f"{previous} {text}"
+
+
+def best_score(kb: KnowledgeBase, topic: str, text: str) -> float:
+    hits = kb.index.search(text, limit=1, topic=topic)
+    return hits[0].score if hits else 0.0
+
+
+def in_context(
+    kb: KnowledgeBase,
+    routed: str | None,
+    text: str,
+    last_topic: str | None,
+    program_entities: Iterable[str] = (),
+) -> ContextDecision:
+    """The topic to answer `text` on, given the routed topic (None: "did you mean") and the last topic."""
+    entities = [str(v) for v in program_entities]
+    if not last_topic or last_topic not in kb.topics or routed == last_topic or text.lstrip().startswith("/"):
+        return ContextDecision(routed, "routed")
+    others = [t for t in topic_names().found(text) if t != last_topic]
+    others += [
+        t
+        for v in entities
+        if (t := REGISTRY.topic_of_entity(v)) and t != last_topic and not _named_in_topic(kb, last_topic, v)
+    ]
+    if others:
+        return ContextDecision(routed, "named")
+    tied_score = best_score(kb, last_topic, text)
+    points_back = bool(BACK_REFERENCE.search(fold(text)))
+    if tied_score < TIED_MIN_SCORE and not points_back:
+        return ContextDecision(routed, "routed")
+    if routed is not None and not points_back:
+        routed_score = best_score(kb, routed, text)
+        if routed_score >= SWITCH_MIN_SCORE and routed_score >= SWITCH_RATIO * tied_score:
+            return ContextDecision(routed, "routed")
+    return ContextDecision(last_topic, "kept")
