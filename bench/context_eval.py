@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import logging
 import os
 import sys
@@ -25,20 +26,46 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import yaml  # noqa: E402
 
-from bot.context import in_context  # noqa: E402
+from bot.context import RULES, ContextRules, in_context  # noqa: E402
 from bot.dialogue import TOPIC_INTENT_PREFIX, topic_for_message  # noqa: E402
 
 FALLBACK = "nlu_fallback"
+HARM_COST = 2.0  # a full question stuck on the old topic is a confident wrong answer: it costs more
 
 
-def answered(kb, parse: dict, last_topic: str | None) -> str | None:
+def answered(kb, parse: dict, last_topic: str | None, rules: ContextRules = RULES) -> str | None:
     """The topic the answer and "did you mean" actions answer a parsed message on (None: no answer)."""
     intent = (parse.get("intent") or {}).get("name") or ""
     entities = [str(e["value"]) for e in parse.get("entities") or [] if e.get("entity") == "program_type"]
     routed = topic_for_message(intent, entities, last_topic)
     if intent.startswith(TOPIC_INTENT_PREFIX) or intent == FALLBACK:
-        return in_context(kb, routed, parse.get("text") or "", last_topic, entities).topic
+        return in_context(kb, routed, parse.get("text") or "", last_topic, entities, rules).topic
     return routed
+
+
+def measure(kb, conversations, questions, parsed, rules: ContextRules, misses: bool) -> tuple[Counter, Counter]:
+    stats: Counter = Counter()
+    for c in conversations:
+        last = answered(kb, parsed[c["first"]], None, rules)
+        got = answered(kb, parsed[c["second"]], last, rules)
+        key = (c["kind"], c["lang"])
+        stats[key + ("n",)] += 1
+        stats[key + ("right",)] += got == c["topic"]
+        if got != c["topic"] and misses:
+            print(f"  miss [{c['lang']} {c['kind']}] {c['first']!r} -> {c['second']!r}: got {got}, want {c['topic']}")
+    golds = [None if q["topic"] in (None, "out_of_scope") else q["topic"] for q in questions]
+    others = [t for t in dict.fromkeys(golds) if t]
+    harm: Counter = Counter()
+    for index, (q, gold) in enumerate(zip(questions, golds, strict=True)):
+        last = next(t for t in others[index % len(others) :] + others if t != gold)
+        alone = answered(kb, parsed[q["text"]], None, rules)
+        after = answered(kb, parsed[q["text"]], last, rules)
+        harm[(q["lang"], "n")] += 1
+        harm[(q["lang"], "right alone")] += alone == gold
+        harm[(q["lang"], "right after another topic")] += after == gold
+        if alone == gold and after != gold and misses:
+            print(f"  harm [{q['lang']}] after {last}: {q['text']!r} -> {after}, want {gold}")
+    return stats, harm
 
 
 async def _parse_all(model: Path, texts: list[str]) -> dict[str, dict]:
@@ -56,6 +83,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None)
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--sweep", action="store_true", help="try a grid of bot.context.ContextRules")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     from bot.knowledge.base import get_kb
@@ -66,33 +94,32 @@ def main() -> int:
     questions = yaml.safe_load((ROOT / "tests" / "data" / "heldout.yml").read_text("utf-8"))["questions"]
     texts = [c["first"] for c in conversations] + [c["second"] for c in conversations] + [q["text"] for q in questions]
     parsed = asyncio.run(_parse_all(Path(args.model) if args.model else latest_model(), texts))
-    stats: Counter = Counter()
-    for c in conversations:
-        last = answered(kb, parsed[c["first"]], None)
-        got = answered(kb, parsed[c["second"]], last)
-        key = (c["kind"], c["lang"])
-        stats[key + ("n",)] += 1
-        stats[key + ("right",)] += got == c["topic"]
-        if got != c["topic"] and args.misses:
-            print(f"  miss [{c['lang']} {c['kind']}] {c['first']!r} -> {c['second']!r}: got {got}, want {c['topic']}")
+    if args.sweep:
+        import functools
+
+        import bot.context
+
+        bot.context.best_score = functools.lru_cache(maxsize=None)(bot.context.best_score)  # type: ignore[assignment]
+        rows = []
+        for tied, words, ratio, least in itertools.product(
+            (1.0, 2.0, 3.0, 4.0), (1, 2, 3, 4), (1.0, 1.25, 1.5, 2.0), (2.0, 3.0, 4.0, 6.0)
+        ):
+            rules = ContextRules(tied, words, ratio, least)
+            stats, harm = measure(kb, conversations, questions, parsed, rules, misses=False)
+            stay = sum(stats[("stay", lang, "right")] / stats[("stay", lang, "n")] for lang in ("en", "es")) / 2
+            after = sum(harm[(lang, "right after another topic")] / harm[(lang, "n")] for lang in ("en", "es")) / 2
+            rows.append((stay + HARM_COST * after, stay, after, rules))
+        rows.sort(key=lambda r: -r[0])
+        for score, stay, after, rules in rows[:10]:
+            print(f"  {score:.3f}  stay {stay:.1%}  right after another topic {after:.1%}  {rules}")
+        return 0
+    stats, harm = measure(kb, conversations, questions, parsed, RULES, misses=args.misses)
     print("two-turn conversations (tests/data/followups.yml):")
     for kind in ("stay", "switch"):
         for lang in ("en", "es"):
             n = stats[(kind, lang, "n")]
             if n:
                 print(f"  {kind:6} {lang}: {stats[(kind, lang, 'right')]}/{n} right")
-    golds = [None if q["topic"] in (None, "out_of_scope") else q["topic"] for q in questions]
-    others = [t for t in dict.fromkeys(golds) if t]
-    harm: Counter = Counter()
-    for index, (q, gold) in enumerate(zip(questions, golds, strict=True)):
-        last = next(t for t in others[index % len(others) :] + others if t != gold)
-        alone = answered(kb, parsed[q["text"]], None)
-        after = answered(kb, parsed[q["text"]], last)
-        harm[(q["lang"], "n")] += 1
-        harm[(q["lang"], "right alone")] += alone == gold
-        harm[(q["lang"], "right after another topic")] += after == gold
-        if alone == gold and after != gold and args.misses:
-            print(f"  harm [{q['lang']}] after {last}: {q['text']!r} -> {after}, want {gold}")
     print("written held-out questions asked after an answer on another topic (tests/data/heldout.yml):")
     for lang in ("en", "es"):
         n = harm[(lang, "n")]

@@ -4,9 +4,9 @@ clearly names another one.
 "Who can apply?" after an answer about affiliated charters is about charters, whatever intent the
 classifier picks ("choices_application") or when it falls to "did you mean". The message keeps the last
 topic when it names no other topic (a program or topic name, or a `program_type` entity of another topic)
-and it is tied to the last topic: the topic's own entries match its words, or it points back ("these
-programs", "there", "¿y…?"). It leaves the last topic when it names another one, or when it is a full
-question that retrieval places clearly in the topic the classifier chose.
+and it is tied to the last topic: a short question that the topic's own entries match, or one that points
+back ("these programs", "¿y…?"). It leaves the last topic when it names another one, when it is a full
+question, or when retrieval places it clearly in the topic the classifier chose.
 """
 
 from __future__ import annotations
@@ -20,17 +20,30 @@ from bot.knowledge.program_types import REGISTRY
 from bot.language import fold
 from bot.routing import topic_names
 
-# Words that point back to what was just said; a message opening with "and"/"y" continues the last one.
+# Words that point back to what was just said ("these programs", "esas escuelas"); a message opening with
+# "and" / "y" continues the last one. Pronouns like "it" or "that" are too common in full questions to count.
 BACK_REFERENCE = re.compile(
     r"^\s*¿?\s*(and|also|y|tambien)\b"
-    r"|\b(these|those|this|that|it|its|they|them|their|there|same|estos|estas|esos|esas|este|esta|ese|esa|eso|"
-    r"ellos|ellas|ahi|alli|ahi mismo|mismo|misma|lo mismo)\b"
+    r"|\b(these|those|estos|estas|esos|esas|aquellos|aquellas)\b"
+    r"|\b(this|that|same) (program|programs|school|schools|one)\b"
+    r"|\b(ese|esa|este|esta|mismo|misma) (programa|escuela)\b|\blo mismo\b"
 )
-TIED_MIN_SCORE = 2.0  # BM25 score of the last topic's best entry that ties a message to it
-# A message the classifier and retrieval both place elsewhere leaves the last topic when its topic's best
-# entry scores at least this many times the last topic's, and at least SWITCH_MIN_SCORE.
-SWITCH_RATIO = 2.0
-SWITCH_MIN_SCORE = 6.0
+WORD = re.compile(r"[\w-]+")
+
+
+@dataclass(frozen=True)
+class ContextRules:
+    """When a message stays on the last topic (chosen with bench/context_eval.py: see config.yml)."""
+
+    tied_min_score: float = 2.0  # BM25 score of the last topic's best entry that ties a message to it
+    max_words: int = 3  # content words (not stop words) an under-specified question has at most
+    # A message retrieval places in the routed topic leaves the last one when the routed topic's best entry
+    # scores at least `switch_ratio` times the last topic's and at least `switch_min_score`.
+    switch_ratio: float = 2.0
+    switch_min_score: float = 4.0
+
+
+RULES = ContextRules()
 
 
 @dataclass(frozen=True)
@@ -60,12 +73,21 @@ def best_score(kb: KnowledgeBase, topic: str, text: str) -> float:
     return hits[0].score if hits else 0.0
 
 
+def content_words(text: str) -> list[str]:
+    """The words of `text` that carry meaning: accents folded, stop words of both languages dropped."""
+    from bot.knowledge.search import stop_words
+
+    stop = stop_words()
+    return [w for w in WORD.findall(fold(text)) if w not in stop and len(w) > 1]
+
+
 def in_context(
     kb: KnowledgeBase,
     routed: str | None,
     text: str,
     last_topic: str | None,
     program_entities: Iterable[str] = (),
+    rules: ContextRules = RULES,
 ) -> ContextDecision:
     """The topic to answer `text` on, given the routed topic (None: "did you mean") and the last topic."""
     entities = [str(v) for v in program_entities]
@@ -79,12 +101,13 @@ def in_context(
     ]
     if others:
         return ContextDecision(routed, "named")
-    tied_score = best_score(kb, last_topic, text)
     points_back = bool(BACK_REFERENCE.search(fold(text)))
-    if tied_score < TIED_MIN_SCORE and not points_back:
+    short = len(content_words(text)) <= rules.max_words
+    tied_score = best_score(kb, last_topic, text)
+    if not points_back and not (short and tied_score >= rules.tied_min_score):
         return ContextDecision(routed, "routed")
     if routed is not None and not points_back:
         routed_score = best_score(kb, routed, text)
-        if routed_score >= SWITCH_MIN_SCORE and routed_score >= SWITCH_RATIO * tied_score:
+        if routed_score >= rules.switch_min_score and routed_score >= rules.switch_ratio * tied_score:
             return ContextDecision(routed, "routed")
     return ContextDecision(last_topic, "kept")

@@ -25,13 +25,13 @@ from bot.language import fold
 
 @dataclass(frozen=True)
 class Weights:
-    """How much retrieval counts (defaults: the values config.yml's router uses unless it sets its own)."""
+    """How much retrieval counts (defaults: the values chosen in config.yml, which sets them explicitly)."""
 
-    retrieval: float = 0.75  # share of a topic's retrieval confidence added to its classifier confidence
-    against_other: float = 0.5  # how much strong retrieval lowers non-topic intents (out of scope, greet…)
-    half_score: float = 6.0  # BM25 score at which retrieval is 50% sure of a topic
-    sharpness: float = 1.0  # exponent on a topic's score relative to the best one (1: proportional)
-    spelled_name: float = 0.7  # retrieval confidence of a topic whose name the message spells out
+    retrieval: float = 0.25  # share of a topic's retrieval confidence added to its classifier confidence
+    against_other: float = 0.0  # how much strong retrieval lowers non-topic intents (out of scope, greet…)
+    half_score: float = 3.0  # BM25 score at which retrieval is 50% sure of a topic
+    sharpness: float = 4.0  # exponent on a topic's score relative to the best one (1: proportional)
+    spelled_name: float = 0.8  # retrieval confidence of a topic whose name the message spells out
 
     @classmethod
     def from_config(cls, config: dict) -> Weights:

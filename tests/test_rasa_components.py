@@ -99,7 +99,10 @@ def routed(text, ranking, weights=None):
 
 
 def test_router_recombines_diets_ranking_with_retrieval(small_kb):
-    message = routed("reclasificacion ELPAC", [("ask_gate", 0.4), ("ask_english_learners", 0.3)])
+    from bot.routing import Weights
+
+    weights = Weights(retrieval=0.75, half_score=6.0, sharpness=1.0)
+    message = routed("reclasificacion ELPAC", [("ask_gate", 0.4), ("ask_english_learners", 0.3)], weights)
     assert message.get("intent")["name"] == "ask_english_learners"
     assert message.get("intent")["confidence"] > 0.5
     names = [r["name"] for r in message.get("intent_ranking")]
@@ -111,3 +114,18 @@ def test_router_recombines_diets_ranking_with_retrieval(small_kb):
 def test_router_leaves_button_payloads_alone(small_kb):
     message = routed("/ask_gate", [("ask_gate", 1.0)])
     assert message.get("intent") == {"name": "ask_gate", "confidence": 1.0} and message.get("routing") is None
+
+
+def test_router_weights_come_from_config_yml():
+    from pathlib import Path
+
+    import yaml
+
+    from bot.routing import Weights
+
+    pipeline = yaml.safe_load(Path("config.yml").read_text(encoding="utf-8"))["pipeline"]
+    config = next(c for c in pipeline if c["name"] == "bot.rasa_components.RetrievalRouter")
+    names = [c["name"] for c in pipeline]
+    assert names.index("DIETClassifier") < names.index(config["name"]) < names.index("FallbackClassifier")
+    assert set(config) - {"name"} == set(Weights.__dataclass_fields__)  # every weight set, none unknown
+    assert Weights.from_config(config) == Weights()  # the defaults are the chosen values
