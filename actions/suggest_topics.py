@@ -1,4 +1,5 @@
-"""NLU fallback: offer the two likeliest topics as "did you mean…" buttons, never a guessed answer."""
+"""NLU fallback: offer the two likeliest topics as "did you mean…" buttons, never a guessed answer; an
+under-specified follow-up ("who can apply?") is answered on the topic just answered instead."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.tracker_view import language
+from actions.answer_question import answer_in_context
+from actions.tracker_view import language, previous_user_text
 from actions.unanswered import NotesUnanswered
+from bot.context import in_context
 from bot.knowledge.base import get_kb
 from bot.menu import likely_topics, topic_buttons
 from bot.unanswered.recording import classifier_topic
@@ -21,8 +24,16 @@ class ActionSuggestTopics(NotesUnanswered, Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         kb = get_kb()
         latest = tracker.latest_message or {}
-        topics = likely_topics(kb, latest.get("intent_ranking") or [], latest.get("text") or "", limit=2)
+        text = latest.get("text") or ""
         lang = language(tracker)
+        last_topic = tracker.get_slot("last_topic")
+        entities = [str(v) for v in tracker.get_latest_entity_values("program_type")]
+        decision = in_context(kb, None, text, last_topic, entities)
+        if decision.reason == "kept" and decision.topic:
+            events = answer_in_context(dispatcher, kb, decision.topic, text, previous_user_text(tracker), lang)
+            if events is not None:
+                return events
+        topics = likely_topics(kb, latest.get("intent_ranking") or [], text, limit=2)
         if not topics:
             dispatcher.utter_message(response="utter_default")
             likely = classifier_topic(latest.get("intent_ranking") or [], kb.topics)

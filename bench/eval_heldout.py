@@ -6,7 +6,8 @@ first, or pass --url), each in a fresh conversation, and scores the reply by its
 - right: one answer (or tool) payload on the expected topic (`alt_topic` also counts);
 - wrong answer: an answer payload on another topic, or any answer to an out-of-scope question (the worst
   outcome: a confident answer to something else);
-- "did you mean": no answer, topic buttons offered (counted separately when the right topic is among them);
+- "did you mean": no answer, topic buttons offered (counted separately when the right topic is among them,
+  and when it is the first button);
 - out of scope: right when no answer payload is sent.
 Two-turn items send the first message, then the second in the same conversation, and score the second.
 The default runs tests/data/real_heldout.yml (real families' questions, word for word, with sources) and
@@ -85,6 +86,7 @@ def score(item: dict[str, Any], messages: list[dict]) -> dict[str, Any]:
         "got": topics[0] if topics else None,
         "outcome": outcome,
         "offered": offered[:3],
+        "first_button_right": bool(offered) and offered[0] in accepted,
         "lang_ok": reply_language(messages) == item["lang"],
         "source": item.get("source"),
     }
@@ -113,11 +115,12 @@ def summarize(name: str, report: dict[str, Any]) -> None:
         outcomes = [r["outcome"] for r in items]
         count = outcomes.count
         dym = count("did_you_mean") + count("did_you_mean_right")
+        first = sum(1 for r in items if r["outcome"].startswith("did_you_mean") and r.get("first_button_right"))
         print(
             f"  {lang} {kind:12} n={n:3}  first-reply right {count('right') / n:6.1%}  "
             f"wrong answer {count('wrong') / n:6.1%}  did-you-mean {dym / n:6.1%} "
-            f"(right topic offered {count('did_you_mean_right')})  no answer {count('no_answer') / n:5.1%}  "
-            f"reply language {sum(r['lang_ok'] for r in items) / n:6.1%}"
+            f"({dym} shown: first button right {first}, right topic offered {count('did_you_mean_right')})  "
+            f"no answer {count('no_answer') / n:5.1%}  reply language {sum(r['lang_ok'] for r in items) / n:6.1%}"
         )
 
 

@@ -95,6 +95,12 @@ async def predict(model_path: str, examples) -> list[dict]:
                 "raw_confidence": next(
                     (r["confidence"] for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"), 0.0
                 ),
+                # DIET's whole ranking (the routing sweep, bench/routing_sweep.py, recombines it with retrieval)
+                "ranking": [
+                    (r["name"], r["confidence"])
+                    for r in parsed.get("intent_ranking", [])
+                    if r["name"] != "nlu_fallback"
+                ],
                 "gold_entities": [(e["entity"], str(e.get("value"))) for e in example.get("entities") or []],
                 "pred_entities": [
                     (e["entity"], str(e.get("value")))

@@ -14,7 +14,7 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.core.events import SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.nlu.constants import ENTITIES, METADATA, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import fold, language_change
@@ -22,6 +22,8 @@ from bot.language import fold, language_change
 logger = logging.getLogger(__name__)
 
 LANGUAGE_ENTITY = "language"  # the `language` slot maps from it (domain.yml)
+ROUTING_KEY = "routing"  # the parse result's record of what the router combined
+RETRIEVAL_HITS = 30  # entries retrieval scores per message (the best per topic counts)
 INTENT_PREFIX = "/"  # button payloads and the widget's init payload: "/greet", '/tool_choice{"tool_value": "2"}'
 
 
@@ -122,3 +124,61 @@ def _with_payload_entity(payload: str, entity: str, value: str) -> str:
         return payload
     values.setdefault(entity, value)  # a payload that names the language itself keeps it
     return f"{payload[:brace]}{json.dumps(values, ensure_ascii=False)}"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class RetrievalRouter(GraphComponent):
+    """DIET's intent ranking recombined with knowledge retrieval (bot/routing.py), before the FallbackClassifier.
+
+    The knowledge base is loaded on the first message, not when the model loads. The classifier's own
+    ranking and the retrieval scores are kept in the parse result under `routing` (for the benches).
+    Button payloads ("/intent…") are left as they are.
+    """
+
+    def __init__(self, weights: Any) -> None:
+        self.weights = weights
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RetrievalRouter:
+        from bot.routing import Weights
+
+        return cls(Weights.from_config(config))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.lstrip().startswith(INTENT_PREFIX) or not message.get(INTENT):
+                continue
+            self._route(message, text)
+        return messages
+
+    def _route(self, message: Message, text: str) -> None:
+        from bot.knowledge.base import get_kb
+        from bot.routing import combine, topic_names, topic_scores
+
+        diet = [(r["name"], float(r["confidence"])) for r in message.get(INTENT_RANKING_KEY) or []]
+        if not diet:
+            intent = message.get(INTENT)
+            diet = [(intent["name"], float(intent.get("confidence") or 0.0))]
+        scores = topic_scores((hit.entry.topic, hit.score) for hit in get_kb().search(text, limit=RETRIEVAL_HITS))
+        named = topic_names().found(text)
+        ranking = combine(diet, scores, named, self.weights)
+        items = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+        message.set(INTENT, items[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, items, add_to_output=True)
+        top_scores = sorted(scores.items(), key=lambda item: -item[1])[:3]
+        message.set(
+            ROUTING_KEY,
+            {"diet": diet, "retrieval": [list(s) for s in top_scores], "named": named},
+            add_to_output=True,
+        )

@@ -34,3 +34,17 @@ def test_real_questions_are_sourced_labelled_and_never_trained_on(topic_ids):
     assert langs.count("en") >= 150 and langs.count("es") >= 90
     assert len(data["two_turn"]) >= 30
     assert sum(q["topic"] == "out_of_scope" for q in data["questions"]) >= 20
+
+
+def test_followup_conversations_are_labelled_and_not_taken_from_the_real_set(topic_ids):
+    """First turns may be phrasings the model knows (they only set the context); second turns are new."""
+    data = yaml.safe_load((ROOT / "tests" / "data" / "followups.yml").read_text(encoding="utf-8"))
+    real = yaml.safe_load(REAL.read_text(encoding="utf-8"))
+    items = [*real["questions"], *real["two_turn"]]
+    real_texts = {(i.get(k) or "").lower().strip() for i in items for k in ("text", "first", "second")}
+    trained = training_texts()
+    for c in data["conversations"]:
+        assert c["kind"] in ("stay", "switch") and c["lang"] in ("en", "es"), c
+        assert c["topic"] is None or c["topic"] in topic_ids, c
+        assert c["first"].lower().strip() not in real_texts, c
+        assert c["second"].lower().strip() not in real_texts | trained, c

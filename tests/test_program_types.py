@@ -128,3 +128,12 @@ def test_a_malformed_registry_is_named_with_its_file(tmp_path):
     path.write_text("program_types:\n  magnet: {topic: magnet_programs, many: {en: Magnets}}\nlevels: {}\n")
     with pytest.raises(RegistryError, match=r"program_types.yml: magnet: 'one' needs a text in each of en, es"):
         Registry.read(path)
+
+
+def test_topic_names_name_known_topics_once_each(topic_ids):
+    from bot.knowledge.program_types import REGISTRY
+    from bot.language import fold
+
+    assert set(REGISTRY.topic_names) <= set(topic_ids)
+    names = [fold(n) for items in REGISTRY.topic_names.values() for n in items]
+    assert len(names) == len(set(names)), "a name spells out one topic only"

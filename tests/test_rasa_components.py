@@ -81,3 +81,51 @@ def test_language_change_is_decide_without_kept():
     assert language_change("hola", "en").lang == "es"
     assert language_change("hola", "es").lang == "es"  # re-setting the same value changes nothing
     assert language_change("/greet", "es", "en", payload=True) is None
+
+
+def routed(text, ranking, weights=None):
+    from bot.rasa_components import RetrievalRouter
+    from bot.routing import Weights
+
+    message = Message(
+        data={
+            "text": text,
+            "intent": {"name": ranking[0][0], "confidence": ranking[0][1]},
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
+        }
+    )
+    [message] = RetrievalRouter(weights or Weights()).process([message])
+    return message
+
+
+def test_router_recombines_diets_ranking_with_retrieval(small_kb):
+    from bot.routing import Weights
+
+    weights = Weights(retrieval=0.75, half_score=6.0, sharpness=1.0)
+    message = routed("reclasificacion ELPAC", [("ask_gate", 0.4), ("ask_english_learners", 0.3)], weights)
+    assert message.get("intent")["name"] == "ask_english_learners"
+    assert message.get("intent")["confidence"] > 0.5
+    names = [r["name"] for r in message.get("intent_ranking")]
+    assert names[:2] == ["ask_english_learners", "ask_gate"]
+    assert message.get("routing")["diet"][0] == ("ask_gate", 0.4)
+    assert message.get("routing")["retrieval"][0][0] == "english_learners"
+
+
+def test_router_leaves_button_payloads_alone(small_kb):
+    message = routed("/ask_gate", [("ask_gate", 1.0)])
+    assert message.get("intent") == {"name": "ask_gate", "confidence": 1.0} and message.get("routing") is None
+
+
+def test_router_weights_come_from_config_yml():
+    from pathlib import Path
+
+    import yaml
+
+    from bot.routing import Weights
+
+    pipeline = yaml.safe_load(Path("config.yml").read_text(encoding="utf-8"))["pipeline"]
+    config = next(c for c in pipeline if c["name"] == "bot.rasa_components.RetrievalRouter")
+    names = [c["name"] for c in pipeline]
+    assert names.index("DIETClassifier") < names.index(config["name"]) < names.index("FallbackClassifier")
+    assert set(config) - {"name"} == set(Weights.__dataclass_fields__)  # every weight set, none unknown
+    assert Weights.from_config(config) == Weights()  # the defaults are the chosen values

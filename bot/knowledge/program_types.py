@@ -9,7 +9,7 @@ Validation (bot/knowledge/files.py), catalog search (bot/knowledge/catalog.py), 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,7 @@ class Registry:
     types: dict[str, ProgramType]
     levels: dict[str, tuple[str, ...]]  # level -> the `grade` entity values that ask for it
     cohort: dict[str, str]
+    topic_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # topic -> names spelling it out
 
     @classmethod
     def read(cls, path: Path) -> Registry:
@@ -95,7 +96,14 @@ class Registry:
             raise RegistryError(f"{path.name} needs 'program_types' and 'levels' mappings")
         types = {str(key): _program_type(str(key), node, path.name) for key, node in raw_types.items()}
         levels = {str(key): tuple(str(g) for g in grades or ()) for key, grades in raw_levels.items()}
-        return cls(types, levels, _texts(data.get("cohort"), f"{path.name}: cohort", required=True))
+        raw_names = data.get("topic_names") or {}
+        if not isinstance(raw_names, dict):
+            raise RegistryError(f"{path.name}: 'topic_names' must map topics to lists of names")
+        names = {
+            str(topic): tuple(n.lower() for n in _names(items, f"{path.name}: topic_names: {topic}"))
+            for topic, items in raw_names.items()
+        }
+        return cls(types, levels, _texts(data.get("cohort"), f"{path.name}: cohort", required=True), names)
 
     @property
     def catalog_types(self) -> frozenset[str]:

@@ -30,14 +30,15 @@ def _pipeline(lang: str):
 
 
 @cache
-def _stop_words() -> frozenset[str]:
+def stop_words() -> frozenset[str]:
+    """Both languages' stop words, accents folded."""
     return frozenset(fold(w) for lang in LANGUAGES for w in _pipeline(lang).Defaults.stop_words)
 
 
 @lru_cache(maxsize=4096)
 def terms(text: str) -> tuple[str, ...]:
     """Accent-folded lemmas of `text` under both languages, without stop words or punctuation."""
-    stop = _stop_words()
+    stop = stop_words()
     found: list[str] = []
     for lang in LANGUAGES:
         for token in _pipeline(lang)(text[:2000]):
