@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, create_engine, delete, select
+from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, create_engine, delete, exc, select
 from sqlalchemy.engine import Engine
 
 from bot import config
@@ -49,7 +49,10 @@ class SmsState:
     def __init__(self, url: str | None = None) -> None:
         # pre-pinged: a connection PostgreSQL dropped (a restart) is replaced, not lent to a turn
         self.engine: Engine = create_engine(url or config.twilio_db_url(), future=True, pool_pre_ping=True)
-        metadata.create_all(self.engine)
+        try:
+            metadata.create_all(self.engine)
+        except exc.DBAPIError:  # another process created the tables between the check and the CREATE
+            metadata.create_all(self.engine)
 
     def _put(self, table: Table, key: str, **values) -> None:
         """Insert or replace the row whose primary key is `key`."""
