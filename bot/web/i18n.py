@@ -60,7 +60,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "es": "Guardamos su número cifrado, solo para enviar estos mensajes, y lo borramos después de la "
         "última fecha o en cuanto responda STOP.",
     },
-    "reminders_button": {"en": "Sign up for reminders", "es": "Inscribirme a los recordatorios"},
+    "reminders_button": {"en": "Sign up for reminders", "es": "Inscribirme en los recordatorios"},
     "reminders_none": {
         "en": "There is no confirmed upcoming date to remind you of yet: LAUSD has not published the next "
         "dates. Please check choices.lausd.net. Nothing was saved.",
@@ -111,7 +111,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "reminders_staff_none": {
         "en": "No family is subscribed to reminders.",
-        "es": "Ninguna familia está inscrita a los recordatorios.",
+        "es": "Ninguna familia está inscrita en los recordatorios.",
     },
     # the staff page
     "staff_title": {"en": "Camino: answer lookup for staff", "es": "Camino: consulta de respuestas para el personal"},
