@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import random
 import secrets
 import shutil
 import socket
@@ -27,10 +28,28 @@ ROOT = Path(__file__).resolve().parent.parent
 CAMINO = str(Path(sys.executable).with_name("camino"))
 
 
+# Ports handed out by free_port, so two calls in one process never return the same one.
+_HANDED_OUT: set[int] = set()
+# Below the kernel's ephemeral range (32768-60999 here): outgoing connections take ports from that range,
+# so a port found free there can be taken by a client socket before the server binds it.
+_PORT_RANGE = (20000, 32000)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port no other socket holds and this process has not handed out before, outside the ephemeral range."""
+    rng = random.Random(os.getpid() ^ time.monotonic_ns())
+    for _ in range(200):
+        port = rng.randrange(*_PORT_RANGE)
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+    raise RuntimeError("no free port")
 
 
 def free_port_run(count: int) -> int:
@@ -48,6 +67,7 @@ def free_port_run(count: int) -> int:
                     ok = False
                     break
         if ok:
+            _HANDED_OUT.update(range(base, base + count))
             return base
     raise RuntimeError("no run of free ports")
 
