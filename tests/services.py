@@ -56,7 +56,7 @@ def free_port_run(count: int) -> int:
     """The first of `count` consecutive free ports."""
     for _ in range(50):
         base = free_port()
-        if base + count > 65535:
+        if base + count > _PORT_RANGE[1]:  # the run stays below the ephemeral range too
             continue
         ok = True
         for port in range(base, base + count):
