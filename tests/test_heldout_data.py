@@ -48,3 +48,28 @@ def test_followup_conversations_are_labelled_and_not_taken_from_the_real_set(top
         assert c["topic"] is None or c["topic"] in topic_ids, c
         assert c["first"].lower().strip() not in real_texts, c
         assert c["second"].lower().strip() not in real_texts | trained, c
+
+
+DEV = ROOT / "tests" / "data" / "real_dev.yml"
+
+
+def test_dev_questions_are_sourced_labelled_and_apart_from_the_held_out_set(topic_ids):
+    """The dev set (tuning, failure analysis) is real, never trained on, and shares nothing with the held-out set."""
+    dev = yaml.safe_load(DEV.read_text(encoding="utf-8"))
+    real = yaml.safe_load(REAL.read_text(encoding="utf-8"))
+    known = set(topic_ids) | {"out_of_scope"}
+    trained = training_texts()
+    real_items = [*real["questions"], *real["two_turn"]]
+    real_texts = {(i.get(k) or "").lower().strip() for i in real_items for k in ("text", "first", "second")} - {""}
+    real_sources = {i["source"] for i in real_items}
+    for item in [*dev["questions"], *dev["two_turn"]]:
+        assert item["lang"] in ("en", "es") and item["topic"] in known, item
+        assert item.get("alt_topic") in known | {None}, item
+        assert item["source"].startswith("http") and item["source"] not in real_sources, item
+        for text in (item.get("text"), item.get("first"), item.get("second")):
+            if text is not None:
+                assert text.lower().strip() not in trained, text
+                assert text.lower().strip() not in real_texts, text
+    langs = [q["lang"] for q in dev["questions"]]
+    assert langs.count("en") >= 60 and langs.count("es") >= 60
+    assert len(dev["two_turn"]) >= 15
