@@ -1,17 +1,20 @@
-"""Chooses the router's weights and the fallback thresholds (config.yml) from data: cross-validation and
-the written held-out set, never the real held-out set (tests/data/real_heldout.yml is the final test).
+"""Chooses the router's weights and the fallback thresholds (config.yml) from data: cross-validation, the
+written held-out set and the real development set, never the real held-out set (tests/data/real_heldout.yml
+is the final test).
 
 Inputs: the rows `bench/nlu_crossval.py --json FILE` writes (each fold's examples with DIET's ranking from a
-model that never saw them) and DIET's ranking of every question of tests/data/heldout.yml from the trained
-model. Cross-validation examples that are a knowledge entry's own phrasing are left out: retrieval indexes
-those phrasings, so it would find them word for word. Each setting of bot.routing.Weights recombines the
-rankings with retrieval (bot.routing.combine) and the FallbackClassifier's rule (threshold, ambiguity margin)
-decides; every outcome is scored as bench/eval_heldout.py scores a first reply: right, wrong (an answer on
-another topic, or any answer to an out-of-scope question: the worst outcome), "did you mean", other.
-The chosen setting maximises the mean over the four groups (cross-validation and held-out, en and es) of
-right - WRONG_COST x wrong.
+model that never saw them; optional, as producing them trains three models) and DIET's ranking of every
+question of tests/data/heldout.yml and tests/data/real_dev.yml (real families' questions kept for tuning)
+from the trained model. Cross-validation examples that are a knowledge entry's own phrasing are left out:
+retrieval indexes those phrasings, so it would find them word for word. Each setting of
+bot.routing.Weights recombines the rankings with retrieval (bot.routing.combine) and the
+FallbackClassifier's rule (threshold, ambiguity margin) decides; every outcome is scored as
+bench/eval_heldout.py scores a first reply: right, wrong (an answer on another topic, or any answer to an
+out-of-scope question: the worst outcome), "did you mean", other. The chosen setting maximises the mean
+over the groups (cross-validation, written held-out, dev set; each en and es) of right - WRONG_COST x wrong.
+The current config.yml setting is printed beside the best ones.
 
-Usage: .venv/bin/python bench/routing_sweep.py --crossval rows.json [--model models/….tar.gz] [--json FILE]
+Usage: .venv/bin/python bench/routing_sweep.py [--crossval rows.json] [--model models/….tar.gz] [--json FILE]
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from bot.language import fold  # noqa: E402
 from bot.routing import Weights, combine, topic_names, topic_of_intent, topic_scores  # noqa: E402
 
 WRONG_COST = 3.0
-HELDOUT = ROOT / "tests" / "data" / "heldout.yml"
+HELDOUT = {"heldout": ROOT / "tests" / "data" / "heldout.yml", "dev": ROOT / "tests" / "data" / "real_dev.yml"}
 GRID_FULL = {
     "retrieval": (0.0, 0.25, 0.5, 0.75, 1.0),
     "against_other": (0.0, 0.25, 0.5, 0.75),
@@ -116,8 +119,8 @@ async def _parse(model: Path, texts: list[str]) -> list[dict]:
     return [await agent.processor.parse_message(UserMessage(t, sender_id="routing-sweep")) for t in texts]
 
 
-def heldout_items(model: Path) -> list[dict]:
-    questions = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["questions"]
+def heldout_items(model: Path, name: str, path: Path) -> list[dict]:
+    questions = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
     parsed = asyncio.run(_parse(model, [q["text"] for q in questions]))
     items = []
     for q, p in zip(questions, parsed, strict=True):
@@ -127,7 +130,7 @@ def heldout_items(model: Path) -> list[dict]:
         topic = None if q["topic"] in (None, "out_of_scope") else q["topic"]
         items.append(
             {
-                "group": f"heldout {q['lang']}",
+                "group": f"{name} {q['lang']}",
                 "text": q["text"],
                 "gold_intent": f"ask_{topic}" if topic else "out_of_scope",
                 "gold_topic": topic,
@@ -184,7 +187,7 @@ def describe(counts: dict[str, dict[str, int]]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--crossval", required=True, help="rows written by bench/nlu_crossval.py --json")
+    parser.add_argument("--crossval", default=None, help="rows written by bench/nlu_crossval.py --json")
     parser.add_argument("--model", default=None)
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
@@ -192,7 +195,10 @@ def main() -> int:
     from bot.training import latest_model
 
     model = Path(args.model) if args.model else latest_model()
-    items = with_retrieval(crossval_items(Path(args.crossval)) + heldout_items(model))
+    items = crossval_items(Path(args.crossval)) if args.crossval else []
+    for name, path in HELDOUT.items():
+        items += heldout_items(model, name, path)
+    items = with_retrieval(items)
     print(f"{len(items)} items: " + ", ".join(f"{g} {n}" for g, n in sorted(_sizes(items).items())))
     results = []
     for values in itertools.product(*GRID.values()):
@@ -208,6 +214,11 @@ def main() -> int:
     print(
         f"\nbaseline (DIET alone, threshold 0.5, margin 0.05): objective {baseline[0]:.3f}\n  {describe(baseline[4])}"
     )
+    current = _current(results)
+    if current:
+        setting = f"{current[1]} threshold {current[2]} margin {current[3]}"
+        print(f"\ncurrent (config.yml): objective {current[0]:.3f} {setting}")
+        print(f"  {describe(current[4])}")
     print("\nbest settings:")
     for score, weights, threshold, margin, counts in results[:8]:
         print(f"  {score:.3f} {weights} threshold {threshold} margin {margin}\n    {describe(counts)}")
@@ -219,6 +230,21 @@ def main() -> int:
             )
         )
     return 0
+
+
+def _current(results: list) -> tuple | None:
+    """The row of config.yml's own router weights and fallback thresholds, when they are on the grid."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    parts = {c["name"]: c for c in config["pipeline"]}
+    router = {k: v for k, v in parts["bot.rasa_components.RetrievalRouter"].items() if k != "name"}
+    fallback = parts["FallbackClassifier"]
+    for row in results:
+        if row[1] == Weights.from_config(router) and (row[2], row[3]) == (
+            fallback["threshold"],
+            fallback["ambiguity_threshold"],
+        ):
+            return row
+    return None
 
 
 def _sizes(items: list[dict]) -> dict[str, int]:

@@ -28,26 +28,39 @@ sys.path.insert(0, str(ROOT))
 
 from bot.training import rasa_env, rasa_executable  # noqa: E402
 
-# name: (DIET epochs, transformer layers or None for DIET's default, char n-gram range)
-SETTINGS = {
-    "e60-tf-2to4": (60, None, (2, 4)),
-    "e40-tf-2to4": (40, None, (2, 4)),
-    "e30-tf-2to4": (30, None, (2, 4)),
-    "e30-notf-2to4": (30, 0, (2, 4)),
-    "e30-tf-3to4": (30, None, (3, 4)),
-    "e30-tf-2to3": (30, None, (2, 3)),
-    "e20-tf-2to4": (20, None, (2, 4)),
+# name: (DIET settings over config.yml's, char n-gram range). DIET's defaults: 2 transformer layers of size 256,
+# batch sizes 64 -> 256.
+SETTINGS: dict[str, tuple[dict, tuple[int, int]]] = {
+    "e60-tf-2to4": ({"epochs": 60}, (2, 4)),
+    "e40-tf-2to4": ({"epochs": 40}, (2, 4)),
+    "e30-tf-2to4": ({"epochs": 30}, (2, 4)),
+    "e30-notf-2to4": ({"epochs": 30, "number_of_transformer_layers": 0}, (2, 4)),
+    "e30-tf-3to4": ({"epochs": 30}, (3, 4)),
+    "e30-tf-2to3": ({"epochs": 30}, (2, 3)),
+    "e20-tf-2to4": ({"epochs": 20}, (2, 4)),
+    "e30-tf1x128-2to4": ({"epochs": 30, "number_of_transformer_layers": 1, "transformer_size": 128}, (2, 4)),
+    "e30-tf1x128-2to3": ({"epochs": 30, "number_of_transformer_layers": 1, "transformer_size": 128}, (2, 3)),
+    "e40-tf1x128-2to3": ({"epochs": 40, "number_of_transformer_layers": 1, "transformer_size": 128}, (2, 3)),
+    "e30-tf1x128-b128-2to3": (
+        {"epochs": 30, "number_of_transformer_layers": 1, "transformer_size": 128, "batch_size": [128, 512]},
+        (2, 3),
+    ),
+    "e20-tf1x128-b128-2to3": (
+        {"epochs": 20, "number_of_transformer_layers": 1, "transformer_size": 128, "batch_size": [128, 512]},
+        (2, 3),
+    ),
+    "e20-notf-b128-2to3": ({"epochs": 20, "number_of_transformer_layers": 0, "batch_size": [128, 512]}, (2, 3)),
 }
+DIET_KEYS = ("epochs", "number_of_transformer_layers", "transformer_size", "batch_size")
 
 
-def variant(base: dict, epochs: int, layers: int | None, ngrams: tuple[int, int]) -> dict:
+def variant(base: dict, diet: dict, ngrams: tuple[int, int]) -> dict:
     config = copy.deepcopy(base)
     for component in config["pipeline"]:
         if component["name"] == "DIETClassifier":
-            component["epochs"] = epochs
-            component.pop("number_of_transformer_layers", None)
-            if layers is not None:
-                component["number_of_transformer_layers"] = layers
+            for key in DIET_KEYS:
+                component.pop(key, None)
+            component.update(diet)
         if component["name"] == "CountVectorsFeaturizer" and component.get("analyzer") == "char_wb":
             component["min_ngram"], component["max_ngram"] = ngrams
     return config
