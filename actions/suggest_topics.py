@@ -1,5 +1,6 @@
 """NLU fallback: offer the two likeliest topics as "did you mean…" buttons, never a guessed answer; an
-under-specified follow-up ("who can apply?") is answered on the topic just answered instead."""
+under-specified follow-up ("who can apply?") is answered on the topic just answered instead, and a question
+naming a catalog school and a program ("does Hillcrest Drive have a magnet?") is answered about the school."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_question import answer_in_context
+from actions.answer_question import ActionAnswerQuestion, answer_in_context
 from actions.tracker_view import language, previous_user_text
 from actions.unanswered import NotesUnanswered
 from bot.context import in_context
 from bot.knowledge.base import get_kb
+from bot.knowledge.school_answer import unrouted_school_reply
 from bot.menu import likely_topics, topic_buttons
 from bot.unanswered.recording import classifier_topic
 
@@ -33,6 +35,9 @@ class ActionSuggestTopics(NotesUnanswered, Action):
             events = answer_in_context(dispatcher, kb, decision.topic, text, previous_user_text(tracker), lang)
             if events is not None:
                 return events
+        about_school = unrouted_school_reply(kb.catalog, text, lang)
+        if about_school is not None:  # a catalog school and a program named: answered about the school
+            return ActionAnswerQuestion._about_school(dispatcher, about_school, lang)
         topics = likely_topics(kb, latest.get("intent_ranking") or [], text, limit=2)
         if not topics:
             dispatcher.utter_message(response="utter_default")

@@ -101,7 +101,7 @@ def run(url: str, path: Path) -> dict[str, Any]:
         sender = f"eval-{uuid.uuid4().hex}"
         ask(url, item["first"], sender)
         results.append({**score(item, ask(url, item["second"], sender)), "kind": "two_turn"})
-    return {"file": str(path.relative_to(ROOT)), "results": results}
+    return {"file": str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path), "results": results}
 
 
 def summarize(name: str, report: dict[str, Any]) -> None:
@@ -138,7 +138,11 @@ def main() -> int:
 
         state = servers.recorded()
         url = f"http://127.0.0.1:{state['ports']['rasa'] if state else config.rasa_port()}"
-    paths = {"custom": Path(args.data)} if args.data else (SETS if args.set == "all" else {args.set: SETS[args.set]})
+    paths = (
+        {"custom": Path(args.data).resolve()}
+        if args.data
+        else (SETS if args.set == "all" else {args.set: SETS[args.set]})
+    )
     reports = {name: run(url, path) for name, path in paths.items()}
     for name, report in reports.items():
         summarize(name, report)

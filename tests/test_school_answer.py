@@ -96,3 +96,35 @@ def test_catalog_question_without_entity_still_says_not_listed(small_kb, dispatc
     asyncio.run(ActionFindSchool().run(dispatcher, tracker, domain))
     assert dispatcher.messages[0]["response"] == "utter_school_not_listed"
     assert payloads(dispatcher)[0]["topic"] == "magnet_programs"
+
+
+@pytest.mark.parametrize(
+    "text,lang,response,topic",
+    [
+        ("¿Hawkins High es escuela comunitaria?", "es", "utter_school_is_program", "community_schools"),
+        ("does Hawkins have a magnet?", "en", "utter_school_not_listed", "magnet_programs"),
+    ],
+)
+def test_a_fallback_naming_a_catalog_school_and_a_program_is_answered_about_the_school(
+    small_kb, dispatcher, tracker_for, domain, text, lang, response, topic
+):
+    from actions.suggest_topics import ActionSuggestTopics
+
+    tracker = tracker_for(text, intent="nlu_fallback", slots={"language": lang})
+    events = ActionSuggestTopics().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == response
+    assert [(p["topic"], p["lang"]) for p in payloads(dispatcher)] == [(topic, lang)]
+    assert {"event": "slot", "timestamp": None, "name": "last_topic", "value": topic} in events
+
+
+@pytest.mark.parametrize(
+    "text", ["Is Springfield Elementary a community school?", "where is Dorsey?", "what is a community school?"]
+)
+def test_a_fallback_without_a_catalog_school_and_a_program_still_suggests_topics(
+    small_kb, dispatcher, tracker_for, domain, text
+):
+    from actions.suggest_topics import ActionSuggestTopics
+
+    tracker = tracker_for(text, intent="nlu_fallback")
+    ActionSuggestTopics().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] != "utter_school_is_program" and payloads(dispatcher) == []

@@ -159,3 +159,15 @@ def about_school(school: School, program: ProgramType | None, lang: str) -> Scho
         program.topic,
         school,
     )
+
+
+def unrouted_school_reply(catalog: Catalog, text: str, lang: str) -> SchoolReply | None:
+    """For a message the classifier was unsure of: when it names a catalog school and a program in words
+    ("¿Monroe High es escuela comunitaria?"), the answer about that school, not "did you mean"; else None.
+    Only a school the catalog holds counts here: an unknown name still gets the topic suggestions."""
+    entity = program_named_in(text)
+    program = REGISTRY.by_entity(entity) if entity else None
+    if program is None or program.topic not in SCHOOL_TOPICS:
+        return None
+    school = catalog.named_in(text)
+    return about_school(school, program, lang) if school is not None else None
