@@ -52,7 +52,7 @@ class ActionAnswerQuestion(NotesUnanswered, Action):
             if reply is not None:
                 if reply.school is None:
                     self.note_unanswered(message, lang, "school_not_found", topic)
-                return self._about_school(dispatcher, reply, lang)
+                return send_school_reply(dispatcher, reply, lang)
         entry = kb.entry_for(topic, text) if topic else None
         if entry is None or lang not in entry.answer:
             logger.warning("no knowledge entry for intent=%s", intent)
@@ -62,21 +62,19 @@ class ActionAnswerQuestion(NotesUnanswered, Action):
             return []
         return send_answer(dispatcher, entry, lang)
 
-    @staticmethod
-    def _about_school(dispatcher: CollectingDispatcher, reply: SchoolReply, lang: str) -> list[dict]:
-        """A question naming a school, answered about that school (with its catalog sources)."""
-        dispatcher.utter_message(response=reply.response, **reply.params)
-        if reply.school is None or reply.topic is None:
-            logger.info("school question: school not in the catalog")
-            return []
-        sources = list(reply.school.sources)
-        dispatcher.utter_message(
-            json_message={
-                "answer": {"topic": reply.topic, "lang": lang, "sources": sources, "as_of": reply.school.as_of}
-            }
-        )
-        logger.info("school question answered topic=%s", reply.topic)
-        return [SlotSet("last_topic", reply.topic)]
+
+def send_school_reply(dispatcher: CollectingDispatcher, reply: SchoolReply, lang: str) -> list[dict]:
+    """A question naming a school, answered about that school (with its catalog sources)."""
+    dispatcher.utter_message(response=reply.response, **reply.params)
+    if reply.school is None or reply.topic is None:
+        logger.info("school question: school not in the catalog")
+        return []
+    sources = list(reply.school.sources)
+    dispatcher.utter_message(
+        json_message={"answer": {"topic": reply.topic, "lang": lang, "sources": sources, "as_of": reply.school.as_of}}
+    )
+    logger.info("school question answered topic=%s", reply.topic)
+    return [SlotSet("last_topic", reply.topic)]
 
 
 def send_answer(dispatcher: CollectingDispatcher, entry: Entry, lang: str) -> list[dict]:

@@ -9,7 +9,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_question import ActionAnswerQuestion, answer_in_context
+from actions.answer_question import answer_in_context, send_school_reply
 from actions.tracker_view import language, previous_user_text
 from actions.unanswered import NotesUnanswered
 from bot.context import in_context
@@ -37,7 +37,7 @@ class ActionSuggestTopics(NotesUnanswered, Action):
                 return events
         about_school = unrouted_school_reply(kb.catalog, text, lang)
         if about_school is not None:  # a catalog school and a program named: answered about the school
-            return ActionAnswerQuestion._about_school(dispatcher, about_school, lang)
+            return send_school_reply(dispatcher, about_school, lang)
         topics = likely_topics(kb, latest.get("intent_ranking") or [], text, limit=2)
         if not topics:
             dispatcher.utter_message(response="utter_default")

@@ -162,12 +162,12 @@ def about_school(school: School, program: ProgramType | None, lang: str) -> Scho
 
 
 def unrouted_school_reply(catalog: Catalog, text: str, lang: str) -> SchoolReply | None:
-    """For a message the classifier was unsure of: when it names a catalog school and a program in words
-    ("¿Monroe High es escuela comunitaria?"), the answer about that school, not "did you mean"; else None.
-    Only a school the catalog holds counts here: an unknown name still gets the topic suggestions."""
+    """For a message the classifier was unsure of: when it names a program in words and a school the catalog
+    holds ("¿Monroe High es escuela comunitaria?"), school_reply's answer about that school; else None (an
+    unknown name still gets the topic suggestions, not "I don't have that school" on a guess)."""
     entity = program_named_in(text)
     program = REGISTRY.by_entity(entity) if entity else None
-    if program is None or program.topic not in SCHOOL_TOPICS:
+    if program is None:
         return None
-    school = catalog.named_in(text)
-    return about_school(school, program, lang) if school is not None else None
+    reply = school_reply(catalog, text, program.topic, entity, lang)
+    return reply if reply is not None and reply.school is not None else None
