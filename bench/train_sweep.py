@@ -28,9 +28,17 @@ sys.path.insert(0, str(ROOT))
 
 from bot.training import rasa_env, rasa_executable  # noqa: E402
 
-# name: (DIET settings over config.yml's, char n-gram range). DIET's defaults: 2 transformer layers of size 256,
-# batch sizes 64 -> 256.
-SETTINGS: dict[str, tuple[dict, tuple[int, int]]] = {
+# name: (DIET settings over config.yml's, char n-gram range[, pipeline components left out]). DIET's defaults:
+# 2 transformer layers of size 256, batch sizes 64 -> 256.
+NOENT = {
+    "epochs": 30,
+    "number_of_transformer_layers": 1,
+    "transformer_size": 128,
+    "batch_size": [128, 512],
+    "entity_recognition": False,
+}
+NO_LEX = ("RegexFeaturizer", "LexicalSyntacticFeaturizer")
+SETTINGS: dict[str, tuple] = {
     "e60-tf-2to4": ({"epochs": 60}, (2, 4)),
     "e40-tf-2to4": ({"epochs": 40}, (2, 4)),
     "e30-tf-2to4": ({"epochs": 30}, (2, 4)),
@@ -50,12 +58,28 @@ SETTINGS: dict[str, tuple[dict, tuple[int, int]]] = {
         (2, 3),
     ),
     "e20-notf-b128-2to3": ({"epochs": 20, "number_of_transformer_layers": 0, "batch_size": [128, 512]}, (2, 3)),
+    # DIET classifies intents only; entities come from bot.rasa_components.VocabularyEntityExtractor
+    "e30-tf1x128-b128-noent-2to3": (NOENT, (2, 3)),
+    # fewer sparse feature matrices for DIET's Python batch generator to convert
+    "noent-noregex": (NOENT, (2, 3), ("RegexFeaturizer",)),
+    "noent-noregex-nolex": (NOENT, (2, 3), ("RegexFeaturizer", "LexicalSyntacticFeaturizer")),
+    "e25-noent-noregex": ({**NOENT, "epochs": 25}, (2, 3), ("RegexFeaturizer",)),
+    "e20-lr2-noent-nolex": ({**NOENT, "epochs": 20, "learning_rate": 0.002}, (2, 3), NO_LEX),
+    "e15-lr3-noent-nolex": ({**NOENT, "epochs": 15, "learning_rate": 0.003}, (2, 3), NO_LEX),
 }
-DIET_KEYS = ("epochs", "number_of_transformer_layers", "transformer_size", "batch_size")
+DIET_KEYS = (
+    "epochs",
+    "number_of_transformer_layers",
+    "transformer_size",
+    "batch_size",
+    "entity_recognition",
+    "learning_rate",
+)
 
 
-def variant(base: dict, diet: dict, ngrams: tuple[int, int]) -> dict:
+def variant(base: dict, diet: dict, ngrams: tuple[int, int], dropped: tuple[str, ...] = ()) -> dict:
     config = copy.deepcopy(base)
+    config["pipeline"] = [c for c in config["pipeline"] if c["name"] not in dropped]
     for component in config["pipeline"]:
         if component["name"] == "DIETClassifier":
             for key in DIET_KEYS:
@@ -72,7 +96,16 @@ def train(config_path: Path, out: Path, name: str) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     command = [rasa_executable(), "train", "--config", str(config_path), "--domain", str(ROOT / "domain.yml")]
-    command += ["--data", str(ROOT / "data"), "--out", str(out), "--fixed-model-name", name, "--quiet"]
+    command += [
+        "--data",
+        str(ROOT / "data"),
+        "--out",
+        str(out),
+        "--fixed-model-name",
+        name,
+        "--quiet",
+        "--skip-validation",
+    ]
     result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

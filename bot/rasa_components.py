@@ -10,12 +10,14 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.core.events import SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language import fold, language_change
 
@@ -124,6 +126,77 @@ def _with_payload_entity(payload: str, entity: str, value: str) -> str:
         return payload
     values.setdefault(entity, value)  # a payload that names the language itself keeps it
     return f"{payload[:brace]}{json.dumps(values, ensure_ascii=False)}"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
+class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Entities by lookup of the surface forms the training data annotates and its synonyms (bot/entities.py),
+    so DIET only classifies intents (its entity head was a large share of training time).
+
+    The `language` entity is left to LanguageDecider. Button payloads ("/intent{...}") are left to Rasa.
+    """
+
+    VOCABULARY_FILE = "vocabulary.json"
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource, vocabulary: Any = None) -> None:
+        from bot.entities import Vocabulary
+
+        self._model_storage = model_storage
+        self._resource = resource
+        self.vocabulary = vocabulary if vocabulary is not None else Vocabulary({})
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> VocabularyEntityExtractor:
+        return cls(model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from bot.entities import Vocabulary
+
+        annotations = [
+            (str(e["entity"]), text[e["start"] : e["end"]], str(e.get("value", "")))
+            for example in training_data.entity_examples
+            for text in [example.get(TEXT) or ""]
+            for e in example.get(ENTITIES, [])
+            if "start" in e and "end" in e
+        ]
+        self.vocabulary = Vocabulary.learn(annotations, training_data.entity_synonyms, skip=[LANGUAGE_ENTITY])
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / self.VOCABULARY_FILE).write_text(json.dumps(self.vocabulary.to_json()), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> VocabularyEntityExtractor:
+        from bot.entities import Vocabulary
+
+        try:
+            with model_storage.read_from(resource) as directory:
+                rows = json.loads((directory / cls.VOCABULARY_FILE).read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError):
+            logger.warning("entity vocabulary missing from the model: no entities extracted")
+            return cls(model_storage, resource)
+        return cls(model_storage, resource, Vocabulary.from_json(rows))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.lstrip().startswith(INTENT_PREFIX):
+                continue
+            found = self.add_extractor_name(self.vocabulary.find(text))
+            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        return messages
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
