@@ -27,11 +27,11 @@ from bot.language import fold
 class Weights:
     """How much retrieval counts (defaults: the values chosen in config.yml, which sets them explicitly)."""
 
-    retrieval: float = 0.25  # share of a topic's retrieval confidence added to its classifier confidence
+    retrieval: float = 0.75  # share of a topic's retrieval confidence added to its classifier confidence
     against_other: float = 0.0  # how much strong retrieval lowers non-topic intents (out of scope, greet…)
-    half_score: float = 3.0  # BM25 score at which retrieval is 50% sure of a topic
-    sharpness: float = 4.0  # exponent on a topic's score relative to the best one (1: proportional)
-    spelled_name: float = 0.8  # retrieval confidence of a topic whose name the message spells out
+    half_score: float = 6.0  # BM25 score at which retrieval is 50% sure of a topic
+    sharpness: float = 2.0  # exponent on a topic's score relative to the best one (1: proportional)
+    spelled_name: float = 0.5  # retrieval confidence of a topic whose name the message spells out
 
     @classmethod
     def from_config(cls, config: dict) -> Weights:
@@ -74,20 +74,31 @@ def combine(
 
     `ranking` is the classifier's (intent, confidence) list, `scores` the best BM25 score per topic and
     `named` the topics the message spells out; only a single named topic counts (two names: no evidence).
-    Topics that retrieval finds but the classifier did not rank join the ranking.
+    Topics that retrieval finds but the classifier did not rank join the ranking. A topic's evidence raises
+    its intent and its tools' intents together (noisy-or on their summed confidence, shared out as the
+    classifier shared it): retrieval cannot tell "explain magnet points" from "work out my points", so it
+    never turns one into a rival of the other.
     """
+    from bot.tools.labels import TOOL_TOPICS
+
     confidence = retrieval_confidence(scores, weights)
     named = list(dict.fromkeys(named))
     if len(named) == 1:
         confidence[named[0]] = max(confidence.get(named[0], 0.0), weights.spelled_name)
     strongest = max(confidence.values(), default=0.0)
+    groups: dict[str, list[tuple[str, float]]] = {}
     combined: dict[str, float] = {}
     for intent, p in ranking:
-        topic = topic_of_intent(intent)
+        topic = topic_of_intent(intent) or TOOL_TOPICS.get(intent)
         if topic is None:
             combined[intent] = p * (1 - weights.against_other * strongest)
         else:
-            combined[intent] = 1 - (1 - p) * (1 - weights.retrieval * confidence.get(topic, 0.0))
+            groups.setdefault(topic, []).append((intent, p))
+    for topic, members in groups.items():
+        mass = sum(p for _, p in members)
+        raised = 1 - (1 - mass) * (1 - weights.retrieval * confidence.get(topic, 0.0))
+        for intent, p in members:
+            combined[intent] = raised if len(members) == 1 else raised * p / mass if mass > 0 else 0.0
     for topic, r in confidence.items():
         intent = f"{TOPIC_INTENT_PREFIX}{topic}"
         if intent not in combined:

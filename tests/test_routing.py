@@ -40,6 +40,18 @@ def test_strong_retrieval_lowers_an_unsure_out_of_scope():
     assert decided(ranking, {}) == "out_of_scope"  # nothing found: out of scope stands
 
 
+def test_a_tool_and_its_topic_share_retrievals_evidence():
+    # "how many points would my son have?": retrieval finds magnet points; the classifier says "the tool"
+    ranking = [("use_points_tool", 0.76), ("ask_magnet_points", 0.18), ("ask_tutoring", 0.02)]
+    ranked = dict(combine(ranking, {"magnet_points": 9.9, "sas": 7.8}, [], W))
+    assert ranked["use_points_tool"] > 0.76 and ranked["ask_magnet_points"] > 0.18  # both raised
+    assert ranked["use_points_tool"] / ranked["ask_magnet_points"] == pytest.approx(0.76 / 0.18)  # as DIET split
+    assert verdict(list(combine(ranking, {"magnet_points": 9.9}, [], W)), 0.7, 0.3).intent == "use_points_tool"
+    # asked to explain, the same evidence keeps the explanation on top
+    explain = [("ask_magnet_points", 0.6), ("use_points_tool", 0.3)]
+    assert decided(explain, {"magnet_points": 9.9}) == "ask_magnet_points"
+
+
 def test_retrieval_confidence_saturates_and_is_relative_to_the_best():
     conf = retrieval_confidence({"a": 6.0, "b": 3.0}, W)
     assert conf["a"] == pytest.approx(0.5) and conf["b"] < conf["a"] / 2

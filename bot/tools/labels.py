@@ -16,6 +16,13 @@ TOOLS = {
     "use_ag_tool": {"en": "Check A-G courses", "es": "Revisar cursos A-G"},
     "use_options_tool": {"en": "What can my child apply to?", "es": "¿A qué puede solicitar mi hijo?"},
 }
+# The topic each tool works within: routing treats knowledge retrieval's evidence for that topic as evidence
+# for the tool too (retrieval tells the topic; the classifier tells "explain it" from "work it out").
+TOOL_TOPICS = {
+    "use_points_tool": "magnet_points",
+    "use_ag_tool": "a_g_requirements",
+    "use_options_tool": "choices_application",
+}
 
 
 def area_name(area: str, lang: str) -> str:
