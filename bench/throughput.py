@@ -11,7 +11,8 @@ same Rasa, side by side in one run, over REST on 127.0.0.1.
 Each run sends the same number of messages at concurrency 1 and 8 to each bot (Camino: the held-out family
 questions of tests/data/heldout.yml in both languages; stock: its own NLU examples), in conversations of
 --turns messages, after a warm-up; it prints messages/s, p50/p95 latency, the Camino/stock ratio, resident
-memory per process and the cold start to the first end-to-end answer. Bounded: a fixed number of messages,
+memory per process, the CPU each server process (and the whole machine, bench client included) spent per
+message, and the cold start to the first end-to-end answer. Bounded: a fixed number of messages,
 each with a timeout. Run it with the thread limits of a shared machine:
 OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 .venv/bin/python bench/throughput.py
 """
@@ -22,6 +23,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -169,6 +171,34 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine has spent busy so far (all cores), from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(bot: Bot, groups: list[dict[str, subprocess.Popen]], *load_args) -> dict:
+    """`load(bot, …)`, with the CPU each server process (and the machine) spent per message."""
+    pids = {f"{name}-{i + 1}": p.pid for i, group in enumerate(groups) for name, p in group.items()}
+    before = {key: cpu_s(pid) for key, pid in pids.items()}
+    machine_before = machine_busy_s()
+    result = asyncio.run(load(bot, *load_args))
+    count = result["messages"]
+    result["cpu_ms_per_message"] = {key: 1000 * (cpu_s(pid) - before[key]) / count for key, pid in pids.items()}
+    result["machine_cpu_ms_per_message"] = 1000 * (machine_busy_s() - machine_before) / count
+    return result
+
+
 def stop(processes: dict[str, subprocess.Popen]) -> None:
     for process in processes.values():
         if process.poll() is None:
@@ -200,7 +230,9 @@ async def load(bot: Bot, messages: int, concurrency: int, turns: int, run: str) 
             body = {"sender": f"bench-{run}-{conversation}", "message": text}
             started = time.monotonic()
             try:
-                async with session.post(bot.url(conversation), json=body) as reply:
+                # replica by (worker + conversation number): at any moment the workers are spread over the
+                # replicas, and a conversation stays on one (as session affinity keeps it)
+                async with session.post(bot.url(w + i // turns), json=body) as reply:
                     await reply.read()
                     ok = reply.status == 200
             except (aiohttp.ClientError, asyncio.TimeoutError):
@@ -224,16 +256,24 @@ async def load(bot: Bot, messages: int, concurrency: int, turns: int, run: str) 
 
 
 def row(name: str, r: dict) -> str:
-    return (
+    line = (
         f"  {name:22s} c={r['concurrency']}: {r['rate']:6.1f} msg/s  p50 {r['p50_ms']:5.0f} ms  "
         f"p95 {r['p95_ms']:5.0f} ms  errors {r['errors']}"
     )
+    if "cpu_ms_per_message" in r:
+        per = "  ".join(f"{key} {ms:.1f}" for key, ms in r["cpu_ms_per_message"].items())
+        line += f"\n  {'':22s} CPU ms per message: {per}  (machine {r['machine_cpu_ms_per_message']:.1f})"
+    return line
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=200, help="messages per bot and concurrency level")
-    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument(
+        "--warmup", type=int, default=None,
+        help="warm-up messages per bot (default: each of its texts once, so that every sentence length has "
+        "been traced by TensorFlow, as in a server that has run a while)",
+    )  # fmt: skip
     parser.add_argument("--turns", type=int, default=4, help="messages per conversation")
     parser.add_argument("--concurrency", default="1,8")
     parser.add_argument("--replicas", action=argparse.BooleanOptionalAction, default=True)
@@ -270,12 +310,13 @@ def main() -> int:
         wait_ready(camino, t0, lambda: servers.answers_end_to_end(camino.port))
         print(f"cold start to first answer: stock {stock.cold_start_s:.1f} s, camino {camino.cold_start_s:.1f} s")
         for bot in (stock, camino):
-            asyncio.run(load(bot, args.warmup, 2, args.turns, f"warm-{time.time_ns()}"))
+            warmup = len(set(bot.texts)) if args.warmup is None else args.warmup
+            asyncio.run(load(bot, warmup, 1, args.turns, f"warm-{time.time_ns()}"))  # c=1: every text, in order
         print(f"{args.messages} messages per bot and level, conversations of {args.turns}:")
         for level in levels:
             run = f"{level}-{time.time_ns()}"
-            s = asyncio.run(load(stock, args.messages, level, args.turns, run))
-            c = asyncio.run(load(camino, args.messages, level, args.turns, run))
+            s = measured(stock, [stock.processes], args.messages, level, args.turns, run)
+            c = measured(camino, [camino.processes], args.messages, level, args.turns, run)
             print(row(stock.name, s))
             print(row(camino.name, c))
             print(f"  ratio camino/stock c={level}: {c['rate'] / s['rate']:.2f}x throughput")
@@ -285,11 +326,13 @@ def main() -> int:
             everything.append(second)
             replicas = Bot("camino (2 replicas)", base + 3, camino.texts, processes=second)
             wait_ready(replicas, time.monotonic(), lambda: servers.answers_end_to_end(base + 3))
+            warmup = len(set(replicas.texts)) if args.warmup is None else args.warmup
+            asyncio.run(load(replicas, warmup, 1, args.turns, f"warm-{time.time_ns()}"))  # the new replica alone
             replicas.ports = [base + 1, base + 3]
-            asyncio.run(load(replicas, args.warmup, 2, args.turns, f"warm-{time.time_ns()}"))
             level = max(levels)
-            one = asyncio.run(load(camino, args.messages, level, args.turns, f"one-{time.time_ns()}"))
-            two = asyncio.run(load(replicas, args.messages, level, args.turns, f"two-{time.time_ns()}"))
+            one = measured(camino, [camino.processes], args.messages, level, args.turns, f"one-{time.time_ns()}")
+            pair = [camino.processes, second]
+            two = measured(replicas, pair, args.messages, level, args.turns, f"two-{time.time_ns()}")
             print(row(camino.name, one))
             print(row(replicas.name, two))
             print(f"  ratio 2 replicas / 1 instance c={level}: {two['rate'] / one['rate']:.2f}x throughput")

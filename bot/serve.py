@@ -1,6 +1,6 @@
 """The server processes `camino run`/`up` start, each with private logging (bot.logs) first:
 
-- `python -m bot.serve rasa run …`: Rasa's own command line, unchanged;
+- `python -m bot.serve rasa run …`: Rasa's own command line, with bot.rasa_patches installed (per-turn costs);
 - `python -m bot.serve actions --host H --port P`: the rasa_sdk action server for `actions/`, listening on
   CAMINO_ACTIONS_HOST (127.0.0.1) only, answering only calls that carry the shared token
   (X-Camino-Token, which Rasa sends from endpoints*.yml; /health needs none), with bounded request
@@ -88,6 +88,10 @@ def _actions(argv: list[str]) -> None:
 def _rasa(argv: list[str]) -> None:
     logs.setup("rasa")
     from rasa.__main__ import main
+
+    from bot import rasa_patches
+
+    rasa_patches.install()
 
     sys.argv = ["rasa", *argv]
     main()

@@ -103,3 +103,20 @@ def test_only_a_dropped_connection_is_retried_and_only_once():
     with pytest.raises(sa.exc.ProgrammingError):
         run(once_more_on_disconnect(bad_sql, "a read"))
     assert len(calls) == 1
+
+
+def test_fixed_reads_match_rasas_on_postgres(postgres):
+    from test_tracker_store_reads import compare_stores
+
+    domain = Domain.from_yaml("version: '3.1'\nslots:\n  language:\n    type: text\n    mappings: []\n")
+    conn = psycopg2.connect(host="127.0.0.1", port=postgres.port, dbname="postgres", user="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("CREATE DATABASE camino_reads_ours")
+        cursor.execute("CREATE DATABASE camino_reads_rasas")
+    conn.close()
+
+    def on(cls, db):
+        return cls(domain, dialect="postgresql", host="127.0.0.1", port=postgres.port, db=db, username="postgres")
+
+    compare_stores(on(ResilientSQLTrackerStore, "camino_reads_ours"), on(SQLTrackerStore, "camino_reads_rasas"))
