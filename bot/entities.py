@@ -15,16 +15,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.language import fold
+from bot.language import DOTTED_ACRONYM, fold, undot
 
 MAX_WORDS = 8  # the longest surface form looked up (school names are the longest)
 MAX_TEXT_CHARS = 2000  # a longer message is only read this far (the channel limits input anyway)
-_WORD = re.compile(r"[\w’']+")
+_WORD = re.compile(rf"{DOTTED_ACRONYM}|[\w’']+")  # a dotted acronym ("G.A.T.E.") is one word
 
 
 def words_of(text: str) -> list[tuple[str, int, int]]:
     """(folded word, start, end) for each word of `text`, offsets into the original text."""
-    return [(fold(m.group(0)).replace("’", "'"), m.start(), m.end()) for m in _WORD.finditer(text)]
+    return [(undot(fold(m.group(0))).replace("’", "'"), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
 def key_of(text: str) -> tuple[str, ...]:

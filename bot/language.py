@@ -127,6 +127,23 @@ def fold(text: str) -> str:
     return text.replace("\0", "ñ")
 
 
+DOTTED_ACRONYM = r"[^\W\d_](?:\.[^\W\d_])+\.?"  # letters joined by dots: "G.A.T.E.", "I.E.P", "U.S."
+_DOTTED_ACRONYM = re.compile(DOTTED_ACRONYM)
+
+
+def undot(word: str) -> str:
+    """An acronym typed with dots as the acronym ("G.A.T.E." -> "GATE", "I.E.P" -> "IEP"); other words unchanged.
+
+    Forms and school letters spell them both ways; the classifier, the vocabulary and the search know them
+    without dots."""
+    return word.replace(".", "") if _DOTTED_ACRONYM.fullmatch(word) else word
+
+
+def undot_text(text: str) -> str:
+    """`text` with every dotted acronym written without its dots (undot)."""
+    return _DOTTED_ACRONYM.sub(lambda m: undot(m.group(0)), text)
+
+
 def explicit_request(text: str) -> str | None:
     """The language a message explicitly asks for ("en español", "English please"), if any."""
     folded = fold(text).replace("ñ", "n")

@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, META
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.language import fold, language_change
+from bot.language import fold, language_change, undot
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,8 @@ INTENT_PREFIX = "/"  # button payloads and the widget's init payload: "/greet", 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
 class FoldingTokenizer(WhitespaceTokenizer):
-    """Whitespace tokens, lower-cased with accents folded: "aplicación" and "aplicacion" are one feature.
+    """Whitespace tokens, lower-cased with accents folded: "aplicación" and "aplicacion" are one feature;
+    dotted acronyms without their dots ("g.a.t.e" is "gate").
 
     Parents often type Spanish without accents; offsets stay those of the original text, so entity
     extraction is unaffected.
@@ -40,7 +41,7 @@ class FoldingTokenizer(WhitespaceTokenizer):
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         tokens = super().tokenize(message, attribute)
         for token in tokens:
-            token.text = fold(token.text)
+            token.text = undot(fold(token.text))
         return tokens
 
 

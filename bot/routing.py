@@ -20,7 +20,7 @@ from functools import cache
 
 from bot.dialogue import TOPIC_INTENT_PREFIX
 from bot.knowledge.program_types import REGISTRY
-from bot.language import fold
+from bot.language import fold, undot_text
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,8 @@ class TopicNames:
         """The topics named in `text`, in order of appearance, each once."""
         if self.pattern is None or not text:
             return []
-        return list(dict.fromkeys(self.topic_of[m.group(1)] for m in self.pattern.finditer(fold(text))))
+        folded = undot_text(fold(text))
+        return list(dict.fromkeys(self.topic_of[m.group(1)] for m in self.pattern.finditer(folded)))
 
 
 @cache

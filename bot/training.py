@@ -27,6 +27,7 @@ def training_inputs(root: Path = config.ROOT) -> list[Path]:
         root / "requirements.lock",
         root / "bot" / "rasa_components.py",
         root / "bot" / "language.py",
+        root / "bot" / "entities.py",  # the vocabulary the entity extractor stores in the model
     ]
     files += sorted((root / "data").rglob("*.yml"))
     return [f for f in files if f.is_file()]

@@ -18,6 +18,7 @@ ANNOTATIONS = [
     ("school", "Jefferson High", "Jefferson High"),
     ("instruction_language", "coreano", "korean"),
     ("language", "spanish", "es"),
+    ("program_type", "gate", "gate"),
 ]
 SYNONYMS = {"gifted magnet": "gifted_magnet", "escuela imán": "magnet", "dotados": "gifted_magnet"}
 
@@ -32,6 +33,12 @@ def found(text):
 
 def test_annotated_forms_with_their_values_and_offsets():
     assert found("Which magnet has quinto grado?") == [("program_type", "magnet", "magnet"), ("grade", "5", "quinto")]
+
+
+def test_a_dotted_acronym_is_the_acronym_with_its_offsets():
+    assert found("What does G.A.T.E. stand for?") == [("program_type", "gate", "G.A.T.E.")]
+    assert found("is the gate open") == [("program_type", "gate", "gate")]
+    assert found("g.a.t") == []
 
 
 def test_the_longest_form_wins():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.language import clear_language, decide, explicit_request, fold, normalize_code
+from bot.language import clear_language, decide, explicit_request, fold, normalize_code, undot, undot_text
 
 SAMPLES = yaml.safe_load((Path(__file__).parent / "data" / "language_samples.yml").read_text(encoding="utf-8"))
 OTHER = {"en": "es", "es": "en"}
@@ -119,3 +119,16 @@ def test_a_tapped_button_keeps_the_conversation_language(payload, current):
 def test_the_widgets_first_payload_follows_the_browser_language():
     assert decide("/greet", current="en", metadata_lang="es-MX", first_turn=True).lang == "es"
     assert decide("/greet", current="es", metadata_lang="en", first_turn=False).lang == "es"
+
+
+@pytest.mark.parametrize(
+    "word,expected",
+    [("g.a.t.e.", "gate"), ("I.E.P", "IEP"), ("u.s.", "us"), ("gate", "gate"), ("st.", "st."), ("3.5", "3.5"),
+     ("x.", "x."), ("e.l.l", "ell")],
+)  # fmt: skip
+def test_undot_writes_dotted_acronyms_without_dots(word, expected):
+    assert undot(word) == expected
+
+
+def test_undot_text_keeps_other_words():
+    assert undot_text("what does g.a.t.e. mean, e.g. for 3.5 kids") == "what does gate mean, eg for 3.5 kids"

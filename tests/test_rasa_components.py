@@ -9,7 +9,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import language_change
-from bot.rasa_components import LanguageDecider, first_turn
+from bot.rasa_components import FoldingTokenizer, LanguageDecider, first_turn
 
 ROOT_DOMAIN = Domain.load("domain.yml")
 
@@ -129,3 +129,11 @@ def test_router_weights_come_from_config_yml():
     assert names.index("DIETClassifier") < names.index(config["name"]) < names.index("FallbackClassifier")
     assert set(config) - {"name"} == set(Weights.__dataclass_fields__)  # every weight set, none unknown
     assert Weights.from_config(config) == Weights()  # the defaults are the chosen values
+
+
+def test_tokens_are_folded_and_dotted_acronyms_undotted():
+    tokenizer = FoldingTokenizer(FoldingTokenizer.get_default_config())
+    message = Message(data={"text": "¿Qué es G.A.T.E. o el I.E.P?"})
+    tokens = tokenizer.tokenize(message, "text")
+    assert [t.text for t in tokens] == ["que", "es", "gate", "o", "el", "iep"]
+    assert [message.get("text")[t.start : t.end] for t in tokens][2] == "G.A.T.E"  # offsets of the typed text

@@ -94,6 +94,10 @@ def test_verdict_follows_threshold_and_margin():
         ("gifted magnet or SAS?", ["gifted_magnets", "sas"]),
         ("gatekeeper", []),
         ("my neighbor's cat", []),
+        ("What does E.L.L. mean?", ["english_learners"]),  # dotted acronyms are the acronym
+        ("¿Qué es una escuela autónoma?", ["charter_schools"]),  # the Spanish name of charter schools
+        ("who do i call about the school bus", ["transportation"]),
+        ("el niño de mi vecina", []),  # the Spanish article is not the acronym EL(L)
     ],
 )
 def test_topic_names_in_the_registry(text, topics):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from bot.knowledge.files import Entry
-from bot.language import LANGUAGES, fold
+from bot.language import LANGUAGES, fold, undot
 
 QUESTION_WEIGHT = 2  # a match on a question phrasing counts more than one on the answer text
 
@@ -44,7 +44,7 @@ def terms(text: str) -> tuple[str, ...]:
         for token in _pipeline(lang)(text[:2000]):
             if token.is_punct or token.is_space:
                 continue
-            for form in {fold(token.text), fold(token.lemma_ or token.text)}:
+            for form in {undot(fold(token.text)), undot(fold(token.lemma_ or token.text))}:
                 if form and form not in stop and (len(form) > 1 or form.isdigit()):
                     found.append(form)
     return tuple(dict.fromkeys(found))
