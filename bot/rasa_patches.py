@@ -1,4 +1,5 @@
-"""Per-turn costs of Rasa 3.6 that Camino removes in its own Rasa server process (bot.serve installs them).
+"""Per-turn costs of Rasa 3.6 that Camino removes in its own Rasa server process (bot.serve installs them),
+and one behaviour it corrects.
 
 - Rasa checks every action server reply with `jsonschema.validate(reply, schema)`, which re-checks the
   schema against the Draft 2020-12 meta-schema and builds a new validator on every call: about 29 ms of
@@ -8,12 +9,22 @@
   for every event it reads: rebuilding a 280-event tracker from the store took 35 ms, 60% of it there.
   Here the name → class table is built once; a name it lacks goes to Rasa's own lookup.
 
+And one change of behaviour, so that what is stored matches what the family was told:
+
+- When the action server cannot answer (down, refusing the token, failing), Rasa logs the error, carries
+  on and stores the turn; the family then gets the try-again text (bot/channels/guard.py), yet the store
+  holds a question as if it had been handled, and the retry stores it again (bench/faults.py counted 147
+  such turns in an 8-second outage). Here a turn whose custom action failed so is not saved: saving it
+  raises ActionServerUnavailable, which the channel's guard answers with the try-again text, as it does
+  when the tracker store fails. A rejected action (a form's validation) is Rasa's normal flow, untouched.
+
 Kept to what a profile showed and a test covers; each patch names the Rasa method it replaces, so that a
 Rasa upgrade can drop it.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -71,14 +82,69 @@ def event_resolver(rasas: Callable[..., Any]) -> Callable[..., Any]:
     return resolve_by_type
 
 
+# Whether a custom action of the turn being handled failed: one value per turn (handle_message sets it),
+# as each message is handled in its own task. (Rasa runs actions on a copy of the tracker, so a mark on the
+# tracker would not reach the save.)
+_action_failed: contextvars.ContextVar[bool] = contextvars.ContextVar("camino_action_failed", default=False)
+
+
+class ActionServerUnavailable(RuntimeError):
+    """The action server did not answer a custom action of this turn: the turn is not stored."""
+
+
+def turn_scope(rasas: Callable[..., Any]) -> Callable[..., Any]:
+    """MessageProcessor.handle_message with a fresh "a custom action failed" mark for its turn."""
+
+    async def handle_message(self: Any, message: Any) -> Any:
+        token = _action_failed.set(False)
+        try:
+            return await rasas(self, message)
+        finally:
+            _action_failed.reset(token)
+
+    return handle_message
+
+
+def remote_run(rasas: Callable[..., Any]) -> Callable[..., Any]:
+    """RemoteAction.run that marks the turn when the action server could not answer."""
+    from rasa.core.actions.action import ActionExecutionRejection
+    from rasa.shared.exceptions import RasaException
+
+    async def run(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Any:
+        try:
+            return await rasas(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise
+        except RasaException:
+            _action_failed.set(True)
+            raise
+
+    return run
+
+
+def save_unless_failed(rasas: Callable[..., Any]) -> Callable[..., Any]:
+    """MessageProcessor.save_tracker that refuses a turn whose custom action failed (see above)."""
+
+    async def save_tracker(self: Any, tracker: Any) -> None:
+        if _action_failed.get():
+            raise ActionServerUnavailable("a custom action failed; the turn is not stored")
+        await rasas(self, tracker)
+
+    return save_tracker
+
+
 def install() -> None:
     """Install the patches (idempotent); call before Rasa serves."""
     global _installed
     if _installed:
         return
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.processor import MessageProcessor
     from rasa.shared.core.events import Event
 
     RemoteAction._validate_action_result = validate_action_result
     Event.resolve_by_type = staticmethod(event_resolver(Event.resolve_by_type))
+    RemoteAction.run = remote_run(RemoteAction.run)
+    MessageProcessor.save_tracker = save_unless_failed(MessageProcessor.save_tracker)
+    MessageProcessor.handle_message = turn_scope(MessageProcessor.handle_message)
     _installed = True
