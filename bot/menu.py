@@ -39,8 +39,12 @@ def topic_buttons(kb: KnowledgeBase, topic_ids: Iterable[str], lang: str) -> lis
 
 
 def likely_topics(kb: KnowledgeBase, intent_ranking: list[dict], text: str, limit: int = 2) -> list[str]:
-    """The likeliest topics: from the classifier's ranking first, then from a search of the text."""
-    chosen: list[str] = []
+    """The likeliest topics: those the message names ("What does G.A.T.E. stand for?", "GATE or special
+    education?"), then the classifier's ranking, then a search of the text. A name the family typed is
+    better evidence than a ranking the classifier was unsure of (that is why it asks)."""
+    from bot.routing import topic_names
+
+    chosen = [t for t in topic_names().found(text) if t in kb.topics]
     for item in intent_ranking:
         name = item.get("name") or ""
         if name.startswith(TOPIC_INTENT_PREFIX) and (item.get("confidence") or 0) >= SUGGESTION_MIN_CONFIDENCE:
