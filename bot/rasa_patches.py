@@ -14,7 +14,7 @@ And one change of behaviour, so that what is stored matches what the family was 
 - When the action server cannot answer (down, refusing the token, failing), Rasa logs the error, carries
   on and stores the turn; the family then gets the try-again text (bot/channels/guard.py), yet the store
   holds a question as if it had been handled, and the retry stores it again (bench/faults.py counted 147
-  such turns in an 8-second outage). Here a turn whose custom action failed so is not saved: saving it
+  such turns in an 8-second outage). Here a turn whose custom action failed is not saved: saving it
   raises ActionServerUnavailable, which the channel's guard answers with the try-again text, as it does
   when the tracker store fails. A rejected action (a form's validation) is Rasa's normal flow, untouched.
 

@@ -106,9 +106,9 @@ def test_only_a_dropped_connection_is_retried_and_only_once():
 
 
 def test_fixed_reads_match_rasas_on_postgres(postgres):
-    from test_tracker_store_reads import compare_stores
+    from test_tracker_store_reads import compare_stores, small_domain
 
-    domain = Domain.from_yaml("version: '3.1'\nslots:\n  language:\n    type: text\n    mappings: []\n")
+    domain = small_domain()
     conn = psycopg2.connect(host="127.0.0.1", port=postgres.port, dbname="postgres", user="postgres")
     conn.autocommit = True
     with conn.cursor() as cursor:

@@ -61,9 +61,14 @@ def compare_stores(ours: SQLTrackerStore, rasas: SQLTrackerStore) -> None:
     assert run(ours.retrieve("nobody")) is None and run(rasas.retrieve("nobody")) is None
 
 
+def small_domain() -> Domain:
+    """A domain with the one slot the conversations set."""
+    return Domain.from_yaml("version: '3.1'\nslots:\n  language:\n    type: text\n    mappings: []\n")
+
+
 @pytest.fixture
 def domain() -> Domain:
-    return Domain.from_yaml("version: '3.1'\nslots:\n  language:\n    type: text\n    mappings: []\n")
+    return small_domain()
 
 
 def test_fixed_reads_match_rasas_on_sqlite(tmp_path, domain):
