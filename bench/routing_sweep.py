@@ -38,16 +38,18 @@ import yaml  # noqa: E402
 
 from bot.dialogue import HUMAN_INTENT, HUMAN_TOPIC  # noqa: E402
 from bot.language import fold  # noqa: E402
-from bot.routing import Weights, combine, topic_names, topic_of_intent, topic_scores  # noqa: E402
+from bot.routing import Weights, combine, mix_rankings, topic_names, topic_of_intent, topic_scores  # noqa: E402
 
 WRONG_COST = 3.0
 HELDOUT = {"heldout": ROOT / "tests" / "data" / "heldout.yml", "dev": ROOT / "tests" / "data" / "real_dev.yml"}
 GRID_FULL = {
     "retrieval": (0.0, 0.25, 0.5, 0.75, 1.0),
-    "against_other": (0.0, 0.25, 0.5, 0.75),
+    "against_other": (0.0, 0.25),  # 0.5 and 0.75 never won (2026-12-03)
     "half_score": (3.0, 6.0, 10.0),
     "sharpness": (0.0, 1.0, 2.0, 4.0),
     "spelled_name": (0.0, 0.5, 0.8),
+    "name_floor": (0.0, 0.8, 1.0),
+    "lexical": (0.0, 0.5, 0.75),
 }
 GRID = GRID_FULL
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
@@ -124,6 +126,7 @@ def heldout_items(model: Path, name: str, path: Path) -> list[dict]:
     parsed = asyncio.run(_parse(model, [q["text"] for q in questions]))
     items = []
     for q, p in zip(questions, parsed, strict=True):
+        lexical = (p.get("routing") or {}).get("lexical") or []
         diet = (p.get("routing") or {}).get("diet") or [
             (r["name"], r["confidence"]) for r in p.get("intent_ranking") or [] if r["name"] != "nlu_fallback"
         ]
@@ -135,6 +138,7 @@ def heldout_items(model: Path, name: str, path: Path) -> list[dict]:
                 "gold_intent": f"ask_{topic}" if topic else "out_of_scope",
                 "gold_topic": topic,
                 "ranking": [tuple(x) for x in diet],
+                "lexical": [tuple(x) for x in lexical],
             }
         )
     return items
@@ -147,7 +151,8 @@ def evaluate(items: list[dict], weights: Weights) -> dict[tuple[float, float], d
 
     tops, gaps, answers = [], [], []
     for item in items:
-        ranking = combine(item["ranking"], item["scores"], item["named"], weights)
+        mixed = mix_rankings(item["ranking"], item.get("lexical") or [], weights.lexical)
+        ranking = combine(mixed, item["scores"], item["named"], weights)
         top = ranking[0][1] if ranking else 0.0
         tops.append(top)
         gaps.append(top - (ranking[1][1] if len(ranking) > 1 else 0.0))
@@ -204,7 +209,12 @@ def main() -> int:
     for values in itertools.product(*GRID.values()):
         weights = Weights(**dict(zip(GRID, values, strict=True)))
         if weights.retrieval == 0 and (
-            weights.against_other or weights.spelled_name or weights.sharpness or weights.half_score != 6.0
+            weights.against_other
+            or weights.spelled_name
+            or weights.name_floor
+            or weights.lexical
+            or weights.sharpness
+            or weights.half_score != 6.0
         ):
             continue  # without retrieval the other weights do nothing: one baseline row
         for (threshold, margin), counts in evaluate(items, weights).items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 LANGUAGE_ENTITY = "language"  # the `language` slot maps from it (domain.yml)
 ROUTING_KEY = "routing"  # the parse result's record of what the router combined
+LEXICAL_KEY = "lexical_ranking"  # LexicalIntentClassifier's ranking, for RetrievalRouter (not in the output)
 RETRIEVAL_HITS = 30  # entries retrieval scores per message (the best per topic counts)
 INTENT_PREFIX = "/"  # button payloads and the widget's init payload: "/greet", '/tool_choice{"tool_value": "2"}'
 
@@ -129,22 +131,28 @@ def _with_payload_entity(payload: str, entity: str, value: str) -> str:
     return f"{payload[:brace]}{json.dumps(values, ensure_ascii=False)}"
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
-    """Entities by lookup of the surface forms the training data annotates and its synonyms (bot/entities.py),
-    so DIET only classifies intents (its entity head was a large share of training time).
+class StoredComponent(GraphComponent):
+    """A trainable component whose learned state is one file in the model archive; a model without the file
+    (trained before the component existed) loads with an empty state and a warning, never a crash."""
 
-    The `language` entity is left to LanguageDecider. Button payloads ("/intent{...}") are left to Rasa.
-    """
+    FILE = ""
+    MISSING = ""  # the warning logged when the model has no such file
 
-    VOCABULARY_FILE = "vocabulary.json"
-
-    def __init__(self, model_storage: ModelStorage, resource: Resource, vocabulary: Any = None) -> None:
-        from bot.entities import Vocabulary
-
+    def __init__(self, model_storage: ModelStorage, resource: Resource, state: Any = None) -> None:
         self._model_storage = model_storage
         self._resource = resource
-        self.vocabulary = vocabulary if vocabulary is not None else Vocabulary({})
+        self.state = state if state is not None else self.empty()
+
+    @classmethod
+    def empty(cls) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def decode(cls, data: bytes) -> Any:
+        raise NotImplementedError
+
+    def encode(self) -> bytes:
+        raise NotImplementedError
 
     @classmethod
     def create(
@@ -153,8 +161,62 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> VocabularyEntityExtractor:
+    ) -> StoredComponent:
         return cls(model_storage, resource)
+
+    def store(self, state: Any) -> Resource:
+        self.state = state
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / self.FILE).write_bytes(self.encode())
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> StoredComponent:
+        try:
+            with model_storage.read_from(resource) as directory:
+                data = (directory / cls.FILE).read_bytes()
+            return cls(model_storage, resource, cls.decode(data))
+        except (ValueError, FileNotFoundError, EOFError, pickle.UnpicklingError):
+            logger.warning(cls.MISSING)
+            return cls(model_storage, resource)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
+class VocabularyEntityExtractor(StoredComponent, EntityExtractorMixin):
+    """Entities by lookup of the surface forms the training data annotates and its synonyms (bot/entities.py),
+    so DIET only classifies intents (its entity head was a large share of training time).
+
+    The `language` entity is left to LanguageDecider. Button payloads ("/intent{...}") are left to Rasa.
+    """
+
+    FILE = "vocabulary.json"
+    MISSING = "entity vocabulary missing from the model: no entities extracted"
+
+    @classmethod
+    def empty(cls) -> Any:
+        from bot.entities import Vocabulary
+
+        return Vocabulary({})
+
+    @classmethod
+    def decode(cls, data: bytes) -> Any:
+        from bot.entities import Vocabulary
+
+        return Vocabulary.from_json(json.loads(data.decode("utf-8")))
+
+    def encode(self) -> bytes:
+        return json.dumps(self.state.to_json()).encode("utf-8")
+
+    @property
+    def vocabulary(self) -> Any:
+        return self.state
 
     def train(self, training_data: TrainingData) -> Resource:
         from bot.entities import Vocabulary
@@ -166,29 +228,7 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
             for e in example.get(ENTITIES, [])
             if "start" in e and "end" in e
         ]
-        self.vocabulary = Vocabulary.learn(annotations, training_data.entity_synonyms, skip=[LANGUAGE_ENTITY])
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / self.VOCABULARY_FILE).write_text(json.dumps(self.vocabulary.to_json()), encoding="utf-8")
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> VocabularyEntityExtractor:
-        from bot.entities import Vocabulary
-
-        try:
-            with model_storage.read_from(resource) as directory:
-                rows = json.loads((directory / cls.VOCABULARY_FILE).read_text(encoding="utf-8"))
-        except (ValueError, FileNotFoundError):
-            logger.warning("entity vocabulary missing from the model: no entities extracted")
-            return cls(model_storage, resource)
-        return cls(model_storage, resource, Vocabulary.from_json(rows))
+        return self.store(Vocabulary.learn(annotations, training_data.entity_synonyms, skip=[LANGUAGE_ENTITY]))
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -197,6 +237,51 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
                 continue
             found = self.add_extractor_name(self.vocabulary.find(text))
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LexicalIntentClassifier(StoredComponent):
+    """A second intent ranking (bot/lexical.py) that RetrievalRouter mixes with DIET's; it sets no intent itself.
+
+    Trained on the same intent examples as DIET and stored in the model. Button payloads are skipped.
+    """
+
+    FILE = "lexical.pkl"
+    MISSING = "lexical classifier missing from the model: DIET's ranking stands alone"
+
+    @classmethod
+    def empty(cls) -> Any:
+        from bot.lexical import LexicalClassifier
+
+        return LexicalClassifier()
+
+    @classmethod
+    def decode(cls, data: bytes) -> Any:
+        from bot.lexical import LexicalClassifier
+
+        return LexicalClassifier.from_bytes(data)
+
+    def encode(self) -> bytes:
+        return self.state.to_bytes()
+
+    @property
+    def classifier(self) -> Any:
+        return self.state
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from bot.lexical import LexicalClassifier
+
+        examples = [(m.get(TEXT) or "", m.get(INTENT)) for m in training_data.intent_examples]
+        examples = [(text, str(intent)) for text, intent in examples if text and intent]
+        return self.store(LexicalClassifier.fit([t for t, _ in examples], [i for _, i in examples]))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not self.classifier.trained or text.lstrip().startswith(INTENT_PREFIX):
+                continue
+            message.set(LEXICAL_KEY, self.classifier.ranking(text))
         return messages
 
 
@@ -238,21 +323,22 @@ class RetrievalRouter(GraphComponent):
 
     def _route(self, message: Message, text: str) -> None:
         from bot.knowledge.base import get_kb
-        from bot.routing import combine, topic_names, topic_scores
+        from bot.routing import combine, mix_rankings, topic_names, topic_scores
 
         diet = [(r["name"], float(r["confidence"])) for r in message.get(INTENT_RANKING_KEY) or []]
         if not diet:
             intent = message.get(INTENT)
             diet = [(intent["name"], float(intent.get("confidence") or 0.0))]
+        lexical = message.get(LEXICAL_KEY) or []
         scores = topic_scores((hit.entry.topic, hit.score) for hit in get_kb().search(text, limit=RETRIEVAL_HITS))
         named = topic_names().found(text)
-        ranking = combine(diet, scores, named, self.weights)
+        ranking = combine(mix_rankings(diet, lexical, self.weights.lexical), scores, named, self.weights)
         items = [{"name": name, "confidence": confidence} for name, confidence in ranking]
         message.set(INTENT, items[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, items, add_to_output=True)
         top_scores = sorted(scores.items(), key=lambda item: -item[1])[:3]
         message.set(
             ROUTING_KEY,
-            {"diet": diet, "retrieval": [list(s) for s in top_scores], "named": named},
+            {"diet": diet, "lexical": lexical, "retrieval": [list(s) for s in top_scores], "named": named},
             add_to_output=True,
         )

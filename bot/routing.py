@@ -29,9 +29,11 @@ class Weights:
 
     retrieval: float = 0.75  # share of a topic's retrieval confidence added to its classifier confidence
     against_other: float = 0.0  # how much strong retrieval lowers non-topic intents (out of scope, greet…)
-    half_score: float = 6.0  # BM25 score at which retrieval is 50% sure of a topic
-    sharpness: float = 2.0  # exponent on a topic's score relative to the best one (1: proportional)
+    half_score: float = 10.0  # BM25 score at which retrieval is 50% sure of a topic
+    sharpness: float = 4.0  # exponent on a topic's score relative to the best one (1: proportional)
     spelled_name: float = 0.5  # retrieval confidence of a topic whose name the message spells out
+    name_floor: float = 0.8  # least combined confidence of the one topic a message spells out (0: no floor)
+    lexical: float = 0.75  # share of the lexical classifier (bot/lexical.py) in the mixed ranking (0: DIET alone)
 
     @classmethod
     def from_config(cls, config: dict) -> Weights:
@@ -41,6 +43,21 @@ class Weights:
 
 def topic_of_intent(intent: str) -> str | None:
     return intent[len(TOPIC_INTENT_PREFIX) :] if intent.startswith(TOPIC_INTENT_PREFIX) else None
+
+
+def mix_rankings(
+    diet: Sequence[tuple[str, float]], lexical: Sequence[tuple[str, float]], weight: float
+) -> list[tuple[str, float]]:
+    """DIET's ranking and the lexical classifier's averaged with `weight` on the lexical one, best first;
+    without a lexical ranking (an older model, or weight 0) DIET's stands alone."""
+    if not lexical or weight <= 0:
+        return list(diet)
+    mixed: dict[str, float] = {}
+    for intent, p in diet:
+        mixed[intent] = mixed.get(intent, 0.0) + (1 - weight) * p
+    for intent, p in lexical:
+        mixed[intent] = mixed.get(intent, 0.0) + weight * p
+    return sorted(mixed.items(), key=lambda item: -item[1])
 
 
 def topic_scores(hits: Iterable[tuple[str, float]]) -> dict[str, float]:
@@ -77,7 +94,9 @@ def combine(
     Topics that retrieval finds but the classifier did not rank join the ranking. A topic's evidence raises
     its intent and its tools' intents together (noisy-or on their summed confidence, shared out as the
     classifier shared it): retrieval cannot tell "explain magnet points" from "work out my points", so it
-    never turns one into a rival of the other.
+    never turns one into a rival of the other. With a `name_floor`, the single named topic's leading intent
+    is lifted to at least that confidence: on real questions a lone spelled-out name is the right topic far
+    more often than an unsure classifier is, while a sure classifier on another topic still stays a rival.
     """
     from bot.tools.labels import TOOL_TOPICS
 
@@ -94,11 +113,17 @@ def combine(
             combined[intent] = p * (1 - weights.against_other * strongest)
         else:
             groups.setdefault(topic, []).append((intent, p))
+    only_named = named[0] if len(named) == 1 else None
+    if only_named is not None and weights.name_floor > 0:
+        groups.setdefault(only_named, [(f"{TOPIC_INTENT_PREFIX}{only_named}", 0.0)])
     for topic, members in groups.items():
         mass = sum(p for _, p in members)
         raised = 1 - (1 - mass) * (1 - weights.retrieval * confidence.get(topic, 0.0))
         for intent, p in members:
             combined[intent] = raised if len(members) == 1 else raised * p / mass if mass > 0 else 0.0
+        if topic == only_named:
+            lead = max(members, key=lambda member: member[1])[0]
+            combined[lead] = max(combined[lead], weights.name_floor)
     for topic, r in confidence.items():
         intent = f"{TOPIC_INTENT_PREFIX}{topic}"
         if intent not in combined:

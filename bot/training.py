@@ -28,6 +28,7 @@ def training_inputs(root: Path = config.ROOT) -> list[Path]:
         root / "bot" / "rasa_components.py",
         root / "bot" / "language.py",
         root / "bot" / "entities.py",  # the vocabulary the entity extractor stores in the model
+        root / "bot" / "lexical.py",  # the second intent classifier stored in the model
     ]
     files += sorted((root / "data").rglob("*.yml"))
     return [f for f in files if f.is_file()]

