@@ -30,7 +30,8 @@ class ActionSuggestTopics(NotesUnanswered, Action):
         lang = language(tracker)
         last_topic = tracker.get_slot("last_topic")
         entities = [str(v) for v in tracker.get_latest_entity_values("program_type")]
-        decision = in_context(kb, None, text, last_topic, entities)
+        topics = likely_topics(kb, latest.get("intent_ranking") or [], text, limit=2)
+        decision = in_context(kb, None, text, last_topic, entities, candidates=topics)
         if decision.reason == "kept" and decision.topic:
             events = answer_in_context(dispatcher, kb, decision.topic, text, previous_user_text(tracker), lang)
             if events is not None:
@@ -38,7 +39,6 @@ class ActionSuggestTopics(NotesUnanswered, Action):
         about_school = unrouted_school_reply(kb.catalog, text, lang)
         if about_school is not None:  # a catalog school and a program named: answered about the school
             return send_school_reply(dispatcher, about_school, lang)
-        topics = likely_topics(kb, latest.get("intent_ranking") or [], text, limit=2)
         if not topics:
             dispatcher.utter_message(response="utter_default")
             likely = classifier_topic(latest.get("intent_ranking") or [], kb.topics)

@@ -28,6 +28,7 @@ import yaml  # noqa: E402
 
 from bot.context import RULES, ContextRules, in_context  # noqa: E402
 from bot.dialogue import TOPIC_INTENT_PREFIX, topic_for_message  # noqa: E402
+from bot.menu import likely_topics  # noqa: E402
 
 FALLBACK = "nlu_fallback"
 HARM_COST = 2.0  # a full question stuck on the old topic is a confident wrong answer: it costs more
@@ -39,7 +40,9 @@ def answered(kb, parse: dict, last_topic: str | None, rules: ContextRules = RULE
     entities = [str(e["value"]) for e in parse.get("entities") or [] if e.get("entity") == "program_type"]
     routed = topic_for_message(intent, entities, last_topic)
     if intent.startswith(TOPIC_INTENT_PREFIX) or intent == FALLBACK:
-        return in_context(kb, routed, parse.get("text") or "", last_topic, entities, rules).topic
+        text = parse.get("text") or ""
+        candidates = likely_topics(kb, parse.get("intent_ranking") or [], text) if intent == FALLBACK else []
+        return in_context(kb, routed, text, last_topic, entities, rules, candidates).topic
     return routed
 
 

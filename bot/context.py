@@ -6,7 +6,8 @@ classifier picks ("choices_application") or when it falls to "did you mean". The
 topic when it names no other topic (a program or topic name, or a `program_type` entity of another topic)
 and it is tied to the last topic: a short question that the topic's own entries match, or one that points
 back ("these programs", "¿y…?"). It leaves the last topic when it names another one, when it is a full
-question, or when retrieval places it clearly in the topic the classifier chose.
+question, or when retrieval places it clearly in the topic the classifier chose. A message that would get
+"did you mean" with the last topic among its two suggestions stays on the last topic too.
 """
 
 from __future__ import annotations
@@ -88,8 +89,10 @@ def in_context(
     last_topic: str | None,
     program_entities: Iterable[str] = (),
     rules: ContextRules = RULES,
+    candidates: Iterable[str] = (),
 ) -> ContextDecision:
-    """The topic to answer `text` on, given the routed topic (None: "did you mean") and the last topic."""
+    """The topic to answer `text` on, given the routed topic (None: "did you mean", whose two `candidates`
+    are the topics it would offer) and the last topic."""
     entities = [str(v) for v in program_entities]
     if not last_topic or last_topic not in kb.topics or routed == last_topic or text.lstrip().startswith("/"):
         return ContextDecision(routed, "routed")
@@ -101,6 +104,8 @@ def in_context(
     ]
     if others:
         return ContextDecision(routed, "named")
+    if routed is None and last_topic in list(candidates)[:2]:
+        return ContextDecision(last_topic, "kept")  # unsure between the topic just answered and another: stay
     points_back = bool(BACK_REFERENCE.search(fold(text)))
     short = len(content_words(text)) <= rules.max_words
     tied_score = best_score(kb, last_topic, text)

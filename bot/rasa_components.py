@@ -138,9 +138,12 @@ class StoredComponent(GraphComponent):
     FILE = ""
     MISSING = ""  # the warning logged when the model has no such file
 
-    def __init__(self, model_storage: ModelStorage, resource: Resource, state: Any = None) -> None:
+    def __init__(
+        self, model_storage: ModelStorage, resource: Resource, state: Any = None, config: dict | None = None
+    ) -> None:
         self._model_storage = model_storage
         self._resource = resource
+        self.config = dict(config or {})
         self.state = state if state is not None else self.empty()
 
     @classmethod
@@ -162,7 +165,7 @@ class StoredComponent(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> StoredComponent:
-        return cls(model_storage, resource)
+        return cls(model_storage, resource, config=config)
 
     def store(self, state: Any) -> Resource:
         self.state = state
@@ -182,10 +185,10 @@ class StoredComponent(GraphComponent):
         try:
             with model_storage.read_from(resource) as directory:
                 data = (directory / cls.FILE).read_bytes()
-            return cls(model_storage, resource, cls.decode(data))
+            return cls(model_storage, resource, cls.decode(data), config)
         except (ValueError, FileNotFoundError, EOFError, pickle.UnpicklingError):
             logger.warning(cls.MISSING)
-            return cls(model_storage, resource)
+            return cls(model_storage, resource, config=config)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
@@ -270,11 +273,12 @@ class LexicalIntentClassifier(StoredComponent):
         return self.state
 
     def train(self, training_data: TrainingData) -> Resource:
-        from bot.lexical import LexicalClassifier
+        from bot.lexical import LexicalClassifier, LexicalSettings
 
         examples = [(m.get(TEXT) or "", m.get(INTENT)) for m in training_data.intent_examples]
         examples = [(text, str(intent)) for text, intent in examples if text and intent]
-        return self.store(LexicalClassifier.fit([t for t, _ in examples], [i for _, i in examples]))
+        settings = LexicalSettings.from_config(self.config)
+        return self.store(LexicalClassifier.fit([t for t, _ in examples], [i for _, i in examples], settings))
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -29,11 +29,11 @@ class Weights:
 
     retrieval: float = 0.75  # share of a topic's retrieval confidence added to its classifier confidence
     against_other: float = 0.0  # how much strong retrieval lowers non-topic intents (out of scope, greet…)
-    half_score: float = 10.0  # BM25 score at which retrieval is 50% sure of a topic
+    half_score: float = 6.0  # BM25 score at which retrieval is 50% sure of a topic
     sharpness: float = 4.0  # exponent on a topic's score relative to the best one (1: proportional)
     spelled_name: float = 0.5  # retrieval confidence of a topic whose name the message spells out
     name_floor: float = 0.8  # least combined confidence of the one topic a message spells out (0: no floor)
-    lexical: float = 0.75  # share of the lexical classifier (bot/lexical.py) in the mixed ranking (0: DIET alone)
+    lexical: float = 0.9  # share of the lexical classifier (bot/lexical.py) in the mixed ranking (0: DIET alone)
 
     @classmethod
     def from_config(cls, config: dict) -> Weights:

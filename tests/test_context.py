@@ -44,6 +44,16 @@ def test_in_context(small_kb, routed, text, last, entities, topic, reason):
     assert (decision.topic, decision.reason) == (topic, reason)
 
 
+def test_a_did_you_mean_between_the_last_topic_and_another_stays_on_the_last_topic(small_kb):
+    text = "what happens to the kids after that long a day"  # a full question: no rule above keeps it
+    assert in_context(small_kb, None, text, "elop", []).reason == "routed"
+    kept = in_context(small_kb, None, text, "elop", [], candidates=["gate", "elop"])
+    assert (kept.topic, kept.reason) == ("elop", "kept")
+    assert in_context(small_kb, None, text, "elop", [], candidates=["gate", "sas", "elop"]).topic is None
+    assert in_context(small_kb, "gate", text, "elop", [], candidates=["gate", "elop"]).topic == "gate"  # answered
+    assert in_context(small_kb, None, "what is GATE?", "elop", [], candidates=["gate", "elop"]).reason == "named"
+
+
 def test_contextual_question_reads_an_unmatched_follow_up_with_the_question_before(small_kb):
     assert contextual_question(small_kb, "elop", "is it free?", "what is ELO-P") == "is it free?"
     assert contextual_question(small_kb, "elop", "and then?", "what is ELO-P") == "what is ELO-P and then?"

@@ -80,3 +80,21 @@ def test_component_trains_stores_loads_and_annotates(tmp_path):
     assert button.get(LEXICAL_KEY) is None  # button payloads are Rasa's
     missing = LexicalIntentClassifier.load({}, storage, Resource("never-trained"), None)
     assert missing.process([Message(data={"text": "hola"})])[0].get(LEXICAL_KEY) is None
+
+
+def test_the_fast_scoring_is_logistic_regressions_own_probability(classifier):
+    from scipy.sparse import hstack
+    from sklearn.linear_model import LogisticRegression
+
+    from bot import lexical
+
+    chars, words, classes, _, _ = classifier._model
+    folded = [lexical._normalise(t) for t, _ in EXAMPLES]
+    features = hstack([chars.transform(folded), words.transform(folded)]).tocsr()
+    settings = lexical.LexicalSettings()
+    regression = LogisticRegression(C=settings.regularisation, max_iter=settings.iterations, tol=1e-3)
+    regression.fit(features, [i for _, i in EXAMPLES])
+    text = [lexical._normalise("hay bus para gate")]
+    expected = regression.predict_proba(hstack([chars.transform(text), words.transform(text)]).tocsr())[0]
+    got = dict(classifier.ranking("hay bus para gate"))
+    assert [got[c] for c in regression.classes_] == pytest.approx(list(expected), abs=1e-5)
