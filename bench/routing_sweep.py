@@ -3,7 +3,8 @@ written held-out set and the real development set, never the real held-out set (
 is the final test).
 
 Inputs: the rows `bench/nlu_crossval.py --json FILE` writes (each fold's examples with DIET's ranking from a
-model that never saw them; optional, as producing them trains three models) and DIET's ranking of every
+model that never saw them; optional, as producing them trains three models) and DIET's and the lexical
+classifier's rankings (the parse result's `routing` record) of every
 question of tests/data/heldout.yml and tests/data/real_dev.yml (real families' questions kept for tuning)
 from the trained model. Cross-validation examples that are a knowledge entry's own phrasing are left out:
 retrieval indexes those phrasings, so it would find them word for word. Each setting of

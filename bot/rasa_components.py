@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 LANGUAGE_ENTITY = "language"  # the `language` slot maps from it (domain.yml)
 ROUTING_KEY = "routing"  # the parse result's record of what the router combined
 LEXICAL_KEY = "lexical_ranking"  # LexicalIntentClassifier's ranking, for RetrievalRouter (not in the output)
+LEXICAL_RANKING_LENGTH = 10  # as DIET's ranking: the rest carries no weight, and the parse record stays small
 RETRIEVAL_HITS = 30  # entries retrieval scores per message (the best per topic counts)
 INTENT_PREFIX = "/"  # button payloads and the widget's init payload: "/greet", '/tool_choice{"tool_value": "2"}'
 
@@ -285,7 +286,7 @@ class LexicalIntentClassifier(StoredComponent):
             text = message.get(TEXT) or ""
             if not self.classifier.trained or text.lstrip().startswith(INTENT_PREFIX):
                 continue
-            message.set(LEXICAL_KEY, self.classifier.ranking(text))
+            message.set(LEXICAL_KEY, self.classifier.ranking(text)[:LEXICAL_RANKING_LENGTH])
         return messages
 
 
